@@ -1,0 +1,67 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v && v.trim() !== '' ? v.trim() : undefined));
+
+const ConfigSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+  MicrosoftAppId: optionalString,
+  MicrosoftAppPassword: optionalString,
+  MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+  MicrosoftAppTenantId: optionalString,
+  DATABASE_URL: optionalString,
+  DATA_DIR: z.string().default('./data'),
+  KNOWLEDGE_DIR: z.string().default('./knowledge'),
+  ESCALATION_WEBHOOK_URL: optionalString,
+  ESCALATION_WEBHOOK_TOKEN: optionalString,
+  SUPPORT_TEAMS_CHANNEL_ID: optionalString,
+  ADMIN_TOKEN: optionalString,
+  TICKET_CALLBACK_TOKEN: optionalString,
+  HELP_DESK_PHONE: z.string().default('x4357 (x-HELP)'),
+  HELP_DESK_HOURS: z.string().default('24/7'),
+  PUBLIC_BASE_URL: optionalString,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HOT_RELOAD: z
+    .enum(['true', 'false', '1', '0'])
+    .default('true')
+    .transform((v) => v === 'true' || v === '1'),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  MAX_CONCURRENT_TURNS: z.coerce.number().int().min(1).default(64),
+});
+
+export type RawConfig = z.infer<typeof ConfigSchema>;
+
+/** Everything Elbow needs from its environment, validated once. */
+export interface Config extends RawConfig {
+  /** True when no MicrosoftAppId is set: anonymous activities, /chat enabled. */
+  localMode: boolean;
+  knowledgeDir: string;
+  articlesDir: string;
+  dataDir: string;
+  publicBaseUrl: string;
+}
+
+/** Thrown at start-up when the environment is invalid; names each bad setting. */
+export class ConfigError extends Error {}
+
+/** Parses and validates settings from an env-like object (process.env by default). */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`Invalid configuration: ${problems}`);
+  }
+  const raw = parsed.data;
+  const knowledgeDir = path.resolve(raw.KNOWLEDGE_DIR);
+  return {
+    ...raw,
+    localMode: !raw.MicrosoftAppId,
+    knowledgeDir,
+    articlesDir: path.join(knowledgeDir, 'articles'),
+    dataDir: path.resolve(raw.DATA_DIR),
+    publicBaseUrl: (raw.PUBLIC_BASE_URL ?? `http://localhost:${raw.PORT}`).replace(/\/$/, ''),
+  };
+}

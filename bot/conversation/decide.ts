@@ -1,0 +1,95 @@
+import type { AskerRole } from '../knowledge/article.js';
+import { asksForPerson, isClinicalQuestion, isUrgent, smalltalkKind, type SmalltalkKind } from '../knowledge/intents.js';
+import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
+import { normalize } from '../knowledge/normalize.js';
+import { search, type SearchHit } from '../knowledge/search.js';
+
+/** What Elbow does with a message. */
+export type Outcome = 'answer' | 'clarify' | 'no-match' | 'decline' | 'smalltalk' | 'escalate';
+
+/** The decision for one message: the same object drives the bot, kb:ask and kb:eval. */
+export interface Decision {
+  outcome: Outcome;
+  /** The answered article; null unless outcome is "answer". */
+  articleId: string | null;
+  /** Top article ids (up to 3) for answer and clarify; empty otherwise. */
+  candidates: string[];
+  /** A patient is waiting or care is blocked: escalate with priority. */
+  urgent: boolean;
+  /** 0..1: how sure the search is of its best article. */
+  confidence: number;
+  /** The ranked hits behind the decision (empty for decline / smalltalk). */
+  hits: SearchHit[];
+  /** For smalltalk: which kind. */
+  smalltalk?: SmalltalkKind;
+  /** True when the text was cut to the search length limit. */
+  truncated: boolean;
+}
+
+/** Options for `decide`. */
+export interface DecideOptions {
+  role?: AskerRole;
+}
+
+/** Thresholds of the decision; calibrated on knowledge/eval/golden.yml. */
+export const DECISION_TUNING = {
+  /** Minimum confidence to answer with the top article. */
+  answerConfidence: 0.42,
+  /** Minimum coverage of the query by the top article to offer candidates rather than "no match". */
+  clarifyCoverage: 0.34,
+  /** A candidate must score at least this share of the top score to be offered in a clarify. */
+  candidateShare: 0.45,
+  /** Characters of text searched; longer messages are cut. */
+  maxSearchChars: 500,
+};
+
+/** Confidence from the top article's coverage of the query and its lead over the runner-up. */
+export function confidenceOf(hits: SearchHit[]): number {
+  if (hits.length === 0) return 0;
+  const [top, second] = hits;
+  const margin = second ? (top.score - second.score) / top.score : 1;
+  return round(top.coverage * (0.5 + 0.5 * margin));
+}
+
+function round(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}
+
+/** Decides what to do with one message. Pure: no I/O, never throws on user text. */
+export function decide(kb: KnowledgeBase, rawText: string, options: DecideOptions = {}): Decision {
+  const full = typeof rawText === 'string' ? rawText : '';
+  const truncated = full.length > DECISION_TUNING.maxSearchChars;
+  const text = truncated ? full.slice(0, DECISION_TUNING.maxSearchChars) : full;
+  const urgent = isUrgent(text);
+  const base = { articleId: null, candidates: [] as string[], urgent, confidence: 0, hits: [] as SearchHit[], truncated };
+
+  const query = normalize(text, kb.synonyms);
+  const hits = query.groups.length > 0 ? search(kb, query, { role: options.role, limit: 5 }) : [];
+  const confidence = confidenceOf(hits);
+
+  if (asksForPerson(text)) {
+    return { ...base, outcome: 'escalate', hits, confidence, candidates: hits.slice(0, 3).map((h) => h.id) };
+  }
+  if (isClinicalQuestion(text)) return { ...base, outcome: 'decline' };
+  const smalltalk = smalltalkKind(text);
+  if (smalltalk) return { ...base, outcome: 'smalltalk', smalltalk };
+
+  const top = hits[0];
+  if (!top || top.coverage < DECISION_TUNING.clarifyCoverage) {
+    return { ...base, outcome: 'no-match', hits, confidence };
+  }
+  const candidates = hits.filter((h) => h.score >= top.score * DECISION_TUNING.candidateShare).slice(0, 3).map((h) => h.id);
+  if (confidence >= DECISION_TUNING.answerConfidence || candidates.length === 1) {
+    const article = kb.byId.get(top.id);
+    return {
+      ...base,
+      outcome: 'answer',
+      articleId: top.id,
+      candidates: hits.slice(0, 3).map((h) => h.id),
+      urgent: urgent || Boolean(article?.urgent),
+      confidence,
+      hits,
+    };
+  }
+  return { ...base, outcome: 'clarify', candidates, confidence, hits };
+}

@@ -1,0 +1,145 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import lunr from 'lunr';
+import type { Article } from './article.js';
+import { buildIndex } from './index-builder.js';
+import { loadArticles } from './load.js';
+import { loadSynonyms, type SynonymMap } from './synonyms.js';
+
+/** Everything search needs: the articles, the synonym map and the lunr index over them. */
+export interface KnowledgeBase {
+  articles: Article[];
+  byId: Map<string, Article>;
+  synonyms: SynonymMap;
+  index: lunr.Index;
+  /** The index's stemmed vocabulary, for typo tolerance. */
+  vocabulary: lunr.TokenSet;
+  /** Inverse document frequency per stemmed term. */
+  idf: Map<string, number>;
+  /** Hash of the source files this index was built from. */
+  sourceHash: string;
+  builtAt: Date;
+}
+
+const SERIALIZED_VERSION = 3;
+
+interface SerializedKnowledgeBase {
+  version: number;
+  sourceHash: string;
+  builtAt: string;
+  articles: Article[];
+  index: object;
+}
+
+/** Assembles a knowledge base from already-parsed articles and synonyms (builds the index). */
+export function createKnowledgeBase(articles: Article[], synonyms: SynonymMap, sourceHash = '', builtAt = new Date()): KnowledgeBase {
+  return fromIndex(articles, synonyms, buildIndex(articles, synonyms), sourceHash, builtAt);
+}
+
+function fromIndex(articles: Article[], synonyms: SynonymMap, index: lunr.Index, sourceHash: string, builtAt: Date): KnowledgeBase {
+  const idf = new Map<string, number>();
+  const n = articles.length;
+  for (const [term, posting] of Object.entries((index as unknown as { invertedIndex: Record<string, Record<string, Record<string, object>>> }).invertedIndex)) {
+    const docs = new Set<string>();
+    for (const [field, refs] of Object.entries(posting)) {
+      if (field === '_index') continue;
+      for (const ref of Object.keys(refs)) docs.add(ref);
+    }
+    idf.set(term, Math.log(1 + (n - docs.size + 0.5) / (docs.size + 0.5)));
+  }
+  return {
+    articles,
+    byId: new Map(articles.map((a) => [a.id, a])),
+    synonyms,
+    index,
+    vocabulary: (index as unknown as { tokenSet: lunr.TokenSet }).tokenSet,
+    idf,
+    sourceHash,
+    builtAt,
+  };
+}
+
+/** Paths of the files a knowledge base is built from. */
+export function sourceFiles(knowledgeDir: string): string[] {
+  const articlesDir = path.join(knowledgeDir, 'articles');
+  const articles = fs.existsSync(articlesDir)
+    ? fs.readdirSync(articlesDir).filter((f) => f.endsWith('.md')).sort().map((f) => path.join(articlesDir, f))
+    : [];
+  const synonyms = path.join(knowledgeDir, 'synonyms.yml');
+  return fs.existsSync(synonyms) ? [...articles, synonyms] : articles;
+}
+
+/** A content hash of the knowledge sources, so a stale serialized index is never served. */
+export function hashSources(knowledgeDir: string): string {
+  const hash = crypto.createHash('sha256');
+  for (const file of sourceFiles(knowledgeDir)) {
+    hash.update(path.basename(file)).update('\0').update(fs.readFileSync(file)).update('\0');
+  }
+  return hash.digest('hex');
+}
+
+/** Loads, validates and indexes the knowledge base in a directory (articles/ + synonyms.yml). */
+export function buildKnowledgeBase(knowledgeDir: string, now = new Date()): KnowledgeBase {
+  const articles = loadArticles(path.join(knowledgeDir, 'articles'));
+  const synonyms = loadSynonyms(path.join(knowledgeDir, 'synonyms.yml'));
+  return createKnowledgeBase(articles, synonyms, hashSources(knowledgeDir), now);
+}
+
+/** Writes the knowledge base (articles + lunr index) to a JSON file. */
+export function saveKnowledgeBase(kb: KnowledgeBase, file: string): void {
+  const data: SerializedKnowledgeBase = {
+    version: SERIALIZED_VERSION,
+    sourceHash: kb.sourceHash,
+    builtAt: kb.builtAt.toISOString(),
+    articles: kb.articles,
+    index: kb.index.toJSON(),
+  };
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify(data));
+  fs.renameSync(tmp, file);
+}
+
+/** How a knowledge base was obtained at start-up. */
+export type KnowledgeSource = 'serialized' | 'built' | 'rebuilt-corrupt' | 'rebuilt-stale';
+
+/**
+ * Loads the serialized index when it is newer than every source file and matches their hash;
+ * otherwise (missing, stale or corrupt) rebuilds from the articles and rewrites it.
+ */
+export function openKnowledgeBase(knowledgeDir: string, indexFile: string): { kb: KnowledgeBase; source: KnowledgeSource } {
+  const synonymsFile = path.join(knowledgeDir, 'synonyms.yml');
+  if (fs.existsSync(indexFile)) {
+    const indexTime = fs.statSync(indexFile).mtimeMs;
+    const newest = Math.max(0, ...sourceFiles(knowledgeDir).map((f) => fs.statSync(f).mtimeMs));
+    const dirTime = fs.existsSync(path.join(knowledgeDir, 'articles')) ? fs.statSync(path.join(knowledgeDir, 'articles')).mtimeMs : 0;
+    if (indexTime >= newest && indexTime >= dirTime) {
+      try {
+        const data = JSON.parse(fs.readFileSync(indexFile, 'utf8')) as SerializedKnowledgeBase;
+        if (data.version !== SERIALIZED_VERSION || !Array.isArray(data.articles)) throw new Error('unknown format');
+        const hash = hashSources(knowledgeDir);
+        if (data.sourceHash === hash) {
+          const synonyms = loadSynonyms(synonymsFile);
+          const index = lunr.Index.load(data.index);
+          return { kb: fromIndex(data.articles, synonyms, index, hash, new Date(data.builtAt)), source: 'serialized' };
+        }
+        return rebuild('rebuilt-stale');
+      } catch {
+        return rebuild('rebuilt-corrupt');
+      }
+    }
+    return rebuild('rebuilt-stale');
+  }
+  return rebuild('built');
+
+  function rebuild(source: KnowledgeSource) {
+    const kb = buildKnowledgeBase(knowledgeDir);
+    try {
+      saveKnowledgeBase(kb, indexFile);
+    } catch {
+      // A read-only data directory must not stop the bot: the in-memory index still serves.
+    }
+    return { kb, source };
+  }
+}

@@ -1,0 +1,28 @@
+const MENTION = /<at\b[^>]*>[\s\S]*?<\/at>/gi;
+const TAG = /<\/?[a-z][^>]*>/gi;
+const ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'", '&nbsp;': ' ' };
+
+/** Removes Teams `<at>` mentions, HTML tags and common entities; collapses whitespace. */
+export function cleanText(text: string): string {
+  return String(text ?? '')
+    .replace(MENTION, ' ')
+    .replace(TAG, ' ')
+    .replace(/&(amp|lt|gt|quot|#39|nbsp);/g, (m) => ENTITIES[m] ?? ' ')
+    .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/**
+ * Lower-cases and splits text into word tokens. Apostrophes are dropped ("can't" -> "cant"),
+ * every other non-letter/digit is a separator, so lunr operators (: ^ ~ + - *) never survive.
+ */
+export function tokenize(text: string): string[] {
+  return cleanText(text)
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/['\u2018\u2019`]/g, '')
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((t) => t.length > 0 && t.length <= 40);
+}
