@@ -12,6 +12,10 @@ const ConfigSchema = z.object({
   MicrosoftAppPassword: optionalString,
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
   MicrosoftAppTenantId: optionalString,
+  /** Overrides of Bot Framework's token endpoints (sovereign clouds, or a local test issuer). */
+  ToBotFromChannelOpenIdMetadataUrl: optionalString,
+  ToBotFromChannelTokenIssuer: optionalString,
+  ToBotFromEmulatorOpenIdMetadataUrl: optionalString,
   DATABASE_URL: optionalString,
   DATA_DIR: z.string().default('./data'),
   KNOWLEDGE_DIR: z.string().default('./knowledge'),
@@ -30,6 +34,8 @@ const ConfigSchema = z.object({
     .transform((v) => v === 'true' || v === '1'),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(30),
   MAX_CONCURRENT_TURNS: z.coerce.number().int().min(1).default(64),
+  /** Largest accepted request body, in bytes (413 above). */
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
 });
 
 export type RawConfig = z.infer<typeof ConfigSchema>;

@@ -1,0 +1,367 @@
+import { createHash, randomUUID } from 'node:crypto';
+import {
+  ActivityHandler,
+  ActivityTypes,
+  CardFactory,
+  ConversationState,
+  MessageFactory,
+  TurnContext,
+  UserState,
+  type Activity,
+  type StatePropertyAccessor,
+} from 'botbuilder';
+import type { AnalyticsSink, TurnEvent } from '../analytics/events.js';
+import type { AskerRole, Article } from '../knowledge/article.js';
+import type { AppContext } from '../web/context.js';
+import { answerCard, answerText, articleListCard, clarifyCard, escalationOfferCard, parseCardValue, roleCard, type AdaptiveCard, type CardValue } from './cards.js';
+import { parseCommand, type Command } from './commands.js';
+import { decide, type Decision } from './decide.js';
+import type { HelpDesk } from './handoff.js';
+import { EXAMPLE_QUESTIONS, MESSAGES, SMALLTALK_REPLIES } from './messages.js';
+import { newConversation, TRANSCRIPT_LINES, type ConversationData, type UserProfile } from './state.js';
+import { whatsNewFor, daysBetween, WHATS_NEW_AFTER_DAYS } from './whats-new.js';
+
+/** What the bot needs from the outside; everything with side effects is passed in. */
+export interface ElbowBotOptions {
+  ctx: AppContext;
+  userState: UserState;
+  conversationState: ConversationState;
+  analytics: AnalyticsSink;
+  helpDesk: HelpDesk;
+  redact: (text: string) => string;
+  /** Messages allowed per user per minute. */
+  rateLimitPerMinute?: number;
+}
+
+/** Channels that render Adaptive Cards; the rest get plain text. */
+const CARD_CHANNELS = new Set(['msteams', 'webchat', 'emulator', 'directline', 'test', 'directlinespeech']);
+
+/** The state and outputs of one turn, threaded through the handlers. */
+interface Turn {
+  context: TurnContext;
+  profile: UserProfile;
+  convo: ConversationData;
+  turnId: string;
+  started: number;
+  event: Omit<TurnEvent, 'latencyMs'>;
+}
+
+/** Elbow's turn logic: classify the message, decide, reply with cards, remember just enough. */
+export class ElbowBot extends ActivityHandler {
+  private readonly profileAccessor: StatePropertyAccessor<UserProfile>;
+  private readonly convoAccessor: StatePropertyAccessor<ConversationData>;
+
+  constructor(private readonly options: ElbowBotOptions) {
+    super();
+    this.profileAccessor = options.userState.createProperty<UserProfile>('elbowProfile');
+    this.convoAccessor = options.conversationState.createProperty<ConversationData>('elbowConversation');
+
+    this.onMessage(async (context, next) => {
+      await this.handleMessage(context);
+      await next();
+    });
+    this.onMembersAdded(async (context, next) => {
+      const botId = context.activity.recipient?.id;
+      const added = (context.activity.membersAdded ?? []).filter((m) => m.id !== botId);
+      const botAdded = (context.activity.membersAdded ?? []).some((m) => m.id === botId);
+      if (context.activity.conversation?.conversationType === 'personal' ? added.length > 0 || botAdded : botAdded) {
+        await this.greet(context);
+      }
+      await next();
+    });
+    this.onInstallationUpdateAdd(async (context, next) => {
+      await this.greet(context);
+      await next();
+    });
+  }
+
+  /** Runs the turn, then saves state; a database failure never loses the reply. */
+  override async run(context: TurnContext): Promise<void> {
+    await super.run(context);
+    try {
+      await this.options.userState.saveChanges(context);
+      await this.options.conversationState.saveChanges(context);
+    } catch (err) {
+      this.options.ctx.logger.error({ err: errorSummary(err) }, 'state save failed');
+    }
+  }
+
+  private get kb() {
+    return this.options.ctx.knowledge.current();
+  }
+
+  private async greet(context: TurnContext): Promise<void> {
+    const profile = await this.load(context).then((s) => s.profile);
+    if (profile.role) await context.sendActivity(MESSAGES.greeting);
+    else await this.sendCard(context, roleCard(MESSAGES.greeting), `${MESSAGES.greeting}\n\n${MESSAGES.roleAsk} Reply "I'm a nurse", "I'm a physician" or "other".`);
+  }
+
+  private async load(context: TurnContext): Promise<{ profile: UserProfile; convo: ConversationData }> {
+    try {
+      const profile = await this.profileAccessor.get(context, {});
+      const convo = await this.convoAccessor.get(context, newConversation());
+      return { profile, convo };
+    } catch (err) {
+      // The database is down: serve the turn from a blank slate rather than fail it.
+      this.options.ctx.logger.error({ err: errorSummary(err) }, 'state load failed');
+      return { profile: {}, convo: newConversation() };
+    }
+  }
+
+  private async handleMessage(context: TurnContext): Promise<void> {
+    const { ctx, redact } = this.options;
+    const started = performance.now();
+    const activity = context.activity;
+    TurnContext.removeRecipientMention(activity);
+    const { profile, convo } = await this.load(context);
+    const now = ctx.now();
+    const turnId = typeof activity.id === 'string' && activity.id ? activity.id.slice(0, 100) : randomUUID();
+    const text = typeof activity.text === 'string' ? activity.text : '';
+    const turn: Turn = {
+      context, profile, convo, turnId, started,
+      event: {
+        turnId, at: now, userHash: hashUser(activity.from?.id), role: profile.role ?? 'unknown',
+        channel: String(activity.channelId ?? 'unknown').slice(0, 40),
+        conversationType: String(activity.conversation?.conversationType ?? 'personal').slice(0, 40),
+        outcome: 'button', articleId: null, candidates: [], confidence: 0, urgent: false, question: text,
+      },
+    };
+
+    if (this.rateLimited(profile, now.getTime())) {
+      await context.sendActivity(MESSAGES.rateLimited);
+      return;
+    }
+    const firstContact = !profile.role && !profile.lastVisit;
+    const awayDays = profile.lastVisit ? daysBetween(new Date(profile.lastVisit), now) : 0;
+    const lastVisit = profile.lastVisit;
+    profile.lastVisit = now.toISOString();
+    profile.conversationRef = TurnContext.getConversationReference(activity);
+
+    const value = parseCardValue(activity.value);
+    if (text.trim()) this.note(convo, 'user', redact(text.slice(0, 1000)), now);
+
+    if (profile.role && lastVisit && awayDays > WHATS_NEW_AFTER_DAYS && !(value?.action === 'whats-new')) {
+      await this.sendWhatsNew(turn, new Date(lastVisit), MESSAGES.whatsNewHeading(Math.floor(awayDays)), false);
+    }
+
+    if (value) await this.handleAction(turn, value);
+    else if (!text.trim()) await this.reply(turn, MESSAGES.emptyText);
+    else {
+      const command = parseCommand(text);
+      if (command) await this.handleCommand(turn, command, lastVisit);
+      else await this.handleDecision(turn, decide(this.kb, text, { role: profile.role }));
+    }
+
+    if (firstContact && !profile.role && value?.action !== 'role') {
+      await this.sendCard(context, roleCard(MESSAGES.greeting), `${MESSAGES.greeting}\n\n${MESSAGES.roleAsk} Reply "I'm a nurse", "I'm a physician" or "other".`);
+    }
+    this.options.analytics.turn({ ...turn.event, role: profile.role ?? 'unknown', latencyMs: Math.round(performance.now() - started) });
+  }
+
+  private rateLimited(profile: UserProfile, nowMs: number): boolean {
+    const limit = this.options.rateLimitPerMinute ?? this.options.ctx.config.RATE_LIMIT_PER_MINUTE;
+    const recent = (profile.recent ?? []).filter((t) => nowMs - t < 60_000);
+    const limited = recent.length >= limit;
+    if (!limited) recent.push(nowMs);
+    profile.recent = recent;
+    return limited;
+  }
+
+  private async handleDecision(turn: Turn, decision: Decision): Promise<void> {
+    const { convo } = turn;
+    Object.assign(turn.event, {
+      outcome: decision.outcome, articleId: decision.articleId, candidates: decision.candidates,
+      confidence: decision.confidence, urgent: decision.urgent,
+    });
+    if (decision.urgent) convo.urgent = true;
+    if (decision.truncated) await turn.context.sendActivity(MESSAGES.tooLong);
+    switch (decision.outcome) {
+      case 'answer': {
+        const article = this.kb.byId.get(decision.articleId as string);
+        if (article) return this.answer(turn, article, decision.urgent);
+        return this.reply(turn, MESSAGES.unknownArticle);
+      }
+      case 'clarify': {
+        const articles = decision.candidates.map((id) => this.kb.byId.get(id)).filter((a): a is Article => Boolean(a));
+        if (decision.urgent) return this.escalate(turn, decision.candidates[0]);
+        const fallback = `Did you mean: ${articles.map((a, i) => `${i + 1}. ${a.title}`).join('; ')}? Reply with the words of the one you mean.`;
+        await this.sendCard(turn.context, clarifyCard(articles), fallback);
+        return this.note(convo, 'bot', `Offered: ${articles.map((a) => a.title).join(' | ')}`);
+      }
+      case 'no-match':
+        if (decision.urgent) return this.escalate(turn);
+        return this.miss(turn);
+      case 'decline':
+        return this.reply(turn, MESSAGES.decline);
+      case 'smalltalk':
+        return this.reply(turn, SMALLTALK_REPLIES[decision.smalltalk ?? 'ack']);
+      case 'escalate':
+        return this.escalate(turn, decision.candidates[0]);
+    }
+  }
+
+  private async handleAction(turn: Turn, value: CardValue): Promise<void> {
+    const { profile, convo } = turn;
+    switch (value.action) {
+      case 'role':
+        profile.role = value.role;
+        return this.reply(turn, MESSAGES.roleSaved(value.role));
+      case 'feedback':
+        return this.feedback(turn, value.value, value.articleId, value.turnId);
+      case 'escalate':
+        return this.escalate(turn, value.articleId);
+      case 'pick': {
+        const article = this.kb.byId.get(value.articleId);
+        Object.assign(turn.event, { articleId: value.articleId, candidates: [value.articleId] });
+        return article ? this.answer(turn, article, Boolean(convo.urgent)) : this.reply(turn, MESSAGES.unknownArticle);
+      }
+      case 'none-of-these':
+        turn.event.outcome = 'no-match';
+        return this.miss(turn, MESSAGES.clarifyNone);
+      case 'whats-new':
+        return this.sendWhatsNew(turn, undefined, MESSAGES.whatsNewAsked, true);
+      case 'my-tickets':
+        return this.listTickets(turn);
+    }
+  }
+
+  private async handleCommand(turn: Turn, command: Command, lastVisit: string | undefined): Promise<void> {
+    switch (command.kind) {
+      case 'change-role':
+        if (command.role) return this.handleAction(turn, { action: 'role', role: command.role });
+        return this.sendCard(turn.context, roleCard(MESSAGES.roleAsk), `${MESSAGES.roleAsk} Reply "I'm a nurse", "I'm a physician" or "other".`);
+      case 'whats-new':
+        return this.sendWhatsNew(turn, lastVisit ? new Date(lastVisit) : undefined, MESSAGES.whatsNewAsked, true);
+      case 'my-tickets':
+        return this.listTickets(turn);
+      case 'feedback': {
+        const last = turn.convo.lastAnswer;
+        if (!last) return this.handleDecision(turn, decide(this.kb, String(turn.context.activity.text), { role: turn.profile.role }));
+        return this.feedback(turn, command.value, last.articleId, last.turnId);
+      }
+    }
+  }
+
+  private async answer(turn: Turn, article: Article, urgent: boolean): Promise<void> {
+    const { ctx } = this.options;
+    const { profile, convo } = turn;
+    const articleUrl = `${ctx.config.publicBaseUrl}/kb/${encodeURIComponent(article.id)}`;
+    const card = answerCard(article, { role: profile.role, articleUrl, turnId: turn.turnId, urgent, helpDeskPhone: ctx.config.HELP_DESK_PHONE });
+    await this.sendCard(turn.context, card, answerText(article, profile.role, articleUrl));
+    convo.misses = 0;
+    convo.lastAnswer = { articleId: article.id, turnId: turn.turnId };
+    if (!convo.articlesTried.some((a) => a.id === article.id)) convo.articlesTried.push({ id: article.id, title: article.title });
+    convo.articlesTried = convo.articlesTried.slice(-10);
+    this.note(convo, 'bot', `Answered with article: ${article.title}`);
+  }
+
+  private async miss(turn: Turn, message?: string): Promise<void> {
+    const { convo } = turn;
+    convo.misses += 1;
+    if (convo.misses >= 2) {
+      const { config } = this.options.ctx;
+      await this.sendCard(turn.context, escalationOfferCard(MESSAGES.secondMiss, config.HELP_DESK_PHONE, config.HELP_DESK_HOURS), `${MESSAGES.secondMiss} Reply "talk to a person", or call ${config.HELP_DESK_PHONE}.`);
+      return this.note(convo, 'bot', MESSAGES.secondMiss);
+    }
+    return this.reply(turn, message ?? MESSAGES.noMatch(EXAMPLE_QUESTIONS));
+  }
+
+  private async feedback(turn: Turn, value: 'solved' | 'not-solved', articleId: string, answeredTurnId: string): Promise<void> {
+    const { profile, convo } = turn;
+    const { config } = this.options.ctx;
+    Object.assign(turn.event, { outcome: 'feedback', articleId });
+    this.options.analytics.feedback({
+      turnId: answeredTurnId || turn.turnId, at: this.options.ctx.now(), userHash: turn.event.userHash,
+      role: profile.role ?? 'unknown', articleId, value,
+    });
+    const tried = convo.articlesTried.find((a) => a.id === articleId);
+    if (tried) tried.feedback = value;
+    this.note(convo, 'user', value === 'solved' ? 'Clicked: Solved' : 'Clicked: Not solved');
+    if (value === 'solved') {
+      convo.misses = 0;
+      return this.reply(turn, MESSAGES.solved);
+    }
+    await this.sendCard(turn.context, escalationOfferCard(MESSAGES.notSolved, config.HELP_DESK_PHONE, config.HELP_DESK_HOURS, articleId), `${MESSAGES.notSolved} Reply "talk to a person", or call ${config.HELP_DESK_PHONE}.`);
+    this.note(convo, 'bot', MESSAGES.notSolved);
+  }
+
+  /** Commits a ticket first, then promises a person; on failure, gives the phone number. */
+  private async escalate(turn: Turn, articleId?: string): Promise<void> {
+    const { ctx, helpDesk } = this.options;
+    const { profile, convo, context } = turn;
+    const urgent = Boolean(convo.urgent || turn.event.urgent);
+    Object.assign(turn.event, { outcome: 'escalate', urgent });
+    const activity = context.activity;
+    try {
+      if (urgent) await context.sendActivity(MESSAGES.urgentNoArticle(ctx.config.HELP_DESK_PHONE));
+      const ticket = await helpDesk.escalate({
+        userId: String(activity.from?.id ?? 'unknown'),
+        userName: String(activity.from?.name ?? ''),
+        role: profile.role ?? 'unknown',
+        urgent,
+        articleId: articleId ?? convo.articlesTried.at(-1)?.id,
+        articlesTried: convo.articlesTried,
+        transcript: convo.transcript,
+        conversationRef: TurnContext.getConversationReference(activity),
+      });
+      await this.reply(turn, MESSAGES.ticketCreated(ticket.id, urgent, ctx.config.HELP_DESK_PHONE));
+      convo.misses = 0;
+      convo.urgent = false;
+    } catch (err) {
+      ctx.logger.error({ err: errorSummary(err) }, 'ticket creation failed');
+      await this.reply(turn, MESSAGES.ticketFailed(ctx.config.HELP_DESK_PHONE, ctx.config.HELP_DESK_HOURS));
+    }
+  }
+
+  private async listTickets(turn: Turn): Promise<void> {
+    try {
+      const tickets = await this.options.helpDesk.ticketsFor(String(turn.context.activity.from?.id ?? ''));
+      if (tickets.length === 0) return this.reply(turn, MESSAGES.noTickets);
+      const lines = tickets.slice(0, 5).map((t) => `- ${t.id}: ${t.status}${t.urgency === 'urgent' ? ' (urgent)' : ''}, opened ${t.createdAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`);
+      return this.reply(turn, `Your help-desk tickets:\n\n${lines.join('\n')}`);
+    } catch (err) {
+      this.options.ctx.logger.error({ err: errorSummary(err) }, 'ticket lookup failed');
+      return this.reply(turn, MESSAGES.ticketFailed(this.options.ctx.config.HELP_DESK_PHONE, this.options.ctx.config.HELP_DESK_HOURS));
+    }
+  }
+
+  private async sendWhatsNew(turn: Turn, since: Date | undefined, heading: string, asked: boolean): Promise<void> {
+    const articles = whatsNewFor(this.kb.articles, turn.profile.role, since, this.options.ctx.now());
+    if (articles.length === 0) {
+      if (asked) await this.reply(turn, MESSAGES.whatsNewNone);
+      return;
+    }
+    const fallback = `${heading}\n${articles.map((a) => `- ${a.title}`).join('\n')}`;
+    await this.sendCard(turn.context, articleListCard(heading, articles), fallback);
+  }
+
+  private async reply(turn: Turn, text: string): Promise<void> {
+    await turn.context.sendActivity(MessageFactory.text(text));
+    this.note(turn.convo, 'bot', text);
+  }
+
+  private async sendCard(context: TurnContext, card: AdaptiveCard, fallback: string): Promise<void> {
+    if (!CARD_CHANNELS.has(String(context.activity.channelId))) {
+      await context.sendActivity(MessageFactory.text(fallback));
+      return;
+    }
+    const activity: Partial<Activity> = { type: ActivityTypes.Message, attachments: [CardFactory.adaptiveCard(card)] };
+    await context.sendActivity(activity);
+  }
+
+  private note(convo: ConversationData, from: 'user' | 'bot', text: string, at: Date = this.options.ctx.now()): void {
+    convo.transcript.push({ from, text: from === 'bot' ? this.options.redact(text) : text, at: at.toISOString() });
+    if (convo.transcript.length > TRANSCRIPT_LINES) convo.transcript.splice(0, convo.transcript.length - TRANSCRIPT_LINES);
+  }
+}
+
+/** A one-way, short hash of a user id for analytics (never the id itself). */
+export function hashUser(id: unknown): string {
+  return createHash('sha256').update(`elbow:${String(id ?? 'anonymous')}`).digest('hex').slice(0, 16);
+}
+
+/** An error reduced to what is safe to log: name and message, no request data. */
+export function errorSummary(err: unknown): { name: string; message: string } {
+  const e = err as Error;
+  return { name: e?.name ?? 'Error', message: String(e?.message ?? err).slice(0, 300) };
+}

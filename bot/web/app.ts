@@ -1,0 +1,158 @@
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import {
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  ConfigurationServiceClientCredentialFactory,
+  ConversationState,
+  ShowTypingMiddleware,
+  UserState,
+  type TurnContext,
+} from 'botbuilder';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import { AnalyticsRecorder } from '../analytics/recorder.js';
+import { ElbowBot, errorSummary } from '../conversation/bot.js';
+import { MESSAGES } from '../conversation/messages.js';
+import { createHelpDesk } from '../escalation/help-desk.js';
+import { redact } from '../escalation/redact.js';
+import { registerTicketRoutes } from '../escalation/routes.js';
+import { openKnowledgeBase } from '../knowledge/knowledge-base.js';
+import { createKnowledgeHolder, watchKnowledge } from '../knowledge/watch.js';
+import { createLogger } from '../logger.js';
+import { DbStorage } from '../store/bot-storage.js';
+import type { Db } from '../store/db.js';
+import { openDb } from '../store/open.js';
+import { registerAdmin } from './admin.js';
+import { registerChat } from './chat-page.js';
+import type { AppContext } from './context.js';
+import { registerKbPages } from './kb-pages.js';
+import { securityHeaders } from './security.js';
+import { createServer } from './server.js';
+import { registerStatic } from './static.js';
+
+/** Parts a test (or the benchmark) may replace. */
+export interface AppOverrides {
+  now?: () => Date;
+  db?: Db;
+  logger?: Logger;
+  /** Port to listen on; defaults to config.PORT (0 = any free port). */
+  port?: number;
+  /** Host to bind; defaults to all interfaces. */
+  host?: string;
+  /** Skip the outbox worker (tests that drive delivery themselves). */
+  outbox?: boolean;
+}
+
+/** A running Elbow: the URL it listens on, its context, and a graceful close. */
+export interface App {
+  url: string;
+  ctx: AppContext;
+  adapter: CloudAdapter;
+  bot: ElbowBot;
+  /** Stops accepting, finishes in-flight turns, flushes analytics, stops the outbox, closes the database. */
+  close(): Promise<void>;
+  /** Startup timings in milliseconds, for the benchmark and the start-up log line. */
+  timings: Record<string, number>;
+}
+
+/** Wires config -> store -> knowledge -> bot -> server and starts listening. */
+export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
+  const t0 = performance.now();
+  const timings: Record<string, number> = {};
+  const logger = overrides.logger ?? createLogger(config.LOG_LEVEL);
+  const now = overrides.now ?? (() => new Date());
+
+  const { kb, source } = openKnowledgeBase(config.knowledgeDir, path.join(config.dataDir, 'kb-index.json'));
+  timings.knowledgeMs = performance.now() - t0;
+  const knowledge = createKnowledgeHolder(kb);
+
+  const tDb = performance.now();
+  const db = overrides.db ?? (await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir }));
+  timings.databaseMs = performance.now() - tDb;
+  const ctx: AppContext = { config, db, knowledge, logger, now };
+
+  const credentials = new ConfigurationServiceClientCredentialFactory({
+    MicrosoftAppId: config.MicrosoftAppId,
+    MicrosoftAppPassword: config.MicrosoftAppPassword,
+    MicrosoftAppType: config.MicrosoftAppType,
+    MicrosoftAppTenantId: config.MicrosoftAppTenantId,
+  });
+  const auth = new ConfigurationBotFrameworkAuthentication(
+    {
+      MicrosoftAppId: config.MicrosoftAppId,
+      MicrosoftAppTenantId: config.MicrosoftAppTenantId,
+      ToBotFromChannelOpenIdMetadataUrl: config.ToBotFromChannelOpenIdMetadataUrl,
+      ToBotFromChannelTokenIssuer: config.ToBotFromChannelTokenIssuer,
+      ToBotFromEmulatorOpenIdMetadataUrl: config.ToBotFromEmulatorOpenIdMetadataUrl,
+    },
+    credentials,
+  );
+  const adapter = new CloudAdapter(auth);
+  adapter.use(new ShowTypingMiddleware(800, 2000));
+  adapter.onTurnError = async (context: TurnContext, error: Error) => {
+    logger.error({ err: errorSummary(error), activityType: context.activity?.type }, 'turn failed');
+    try {
+      await context.sendActivity(MESSAGES.turnError(config.HELP_DESK_PHONE));
+    } catch {
+      // The channel itself is unreachable; the error is logged above.
+    }
+  };
+
+  const storage = new DbStorage(db);
+  const analytics = new AnalyticsRecorder({ db, logger });
+  const helpDesk = createHelpDesk({ ctx, adapter, outbox: overrides.outbox !== false });
+  const bot = new ElbowBot({
+    ctx,
+    userState: new UserState(storage),
+    conversationState: new ConversationState(storage),
+    analytics,
+    helpDesk,
+    redact,
+  });
+
+  let ready = false;
+  const server = createServer({ ctx, adapter, bot, isReady: () => ready });
+  server.pre(securityHeaders());
+  registerStatic(server);
+  registerKbPages(server, ctx);
+  registerAdmin(server, ctx);
+  registerChat(server, ctx);
+  registerTicketRoutes(server, { ...ctx, notify: helpDesk.notify });
+
+  const watcher = config.HOT_RELOAD
+    ? watchKnowledge({
+        knowledgeDir: config.knowledgeDir,
+        indexFile: path.join(config.dataDir, 'kb-index.json'),
+        onReload: (next) => {
+          knowledge.replace(next);
+          logger.info({ articles: next.articles.length }, 'knowledge reloaded');
+        },
+        onError: (err) => logger.error({ err: errorSummary(err) }, 'knowledge reload rejected; still serving the last good index'),
+      })
+    : undefined;
+
+  await new Promise<void>((resolve) => server.listen(overrides.port ?? config.PORT, overrides.host ?? '0.0.0.0', resolve));
+  const port = (server.address() as AddressInfo).port;
+  ready = true;
+  timings.readyMs = performance.now() - t0;
+  logger.info({ port, articles: kb.articles.length, index: source, db: db.engine, localMode: config.localMode, ...roundAll(timings) }, 'elbow ready');
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      ready = false;
+      watcher?.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await helpDesk.stop();
+      await analytics.flush().catch(() => undefined);
+      if (!overrides.db) await db.close();
+      logger.info('elbow stopped');
+    })());
+
+  return { url: `http://127.0.0.1:${port}`, ctx, adapter, bot, close, timings };
+}
+
+function roundAll(values: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, Math.round(v)]));
+}
