@@ -155,7 +155,10 @@ export class ElbowBot extends ActivityHandler {
     if (firstContact && !profile.role && value?.action !== 'role') {
       await this.sendCard(context, roleCard(MESSAGES.greeting), `${MESSAGES.greeting}\n\n${MESSAGES.roleAsk} Reply "I'm a nurse", "I'm a physician" or "other".`);
     }
-    this.options.analytics.turn({ ...turn.event, role: profile.role ?? 'unknown', latencyMs: Math.round(performance.now() - started) });
+    const latencyMs = Math.round(performance.now() - started);
+    this.options.analytics.turn({ ...turn.event, role: profile.role ?? 'unknown', latencyMs });
+    const { outcome, articleId, confidence, urgent, channel, conversationType } = turn.event;
+    ctx.logger.info({ turnId, user: turn.event.userHash, role: profile.role ?? 'unknown', channel, conversationType, outcome, articleId, confidence, urgent, latencyMs }, 'turn');
   }
 
   private rateLimited(profile: UserProfile, nowMs: number): boolean {

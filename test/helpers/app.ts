@@ -1,0 +1,84 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { loadConfig } from '../../bot/config.js';
+import { createApp, type App, type AppOverrides } from '../../bot/web/app.js';
+
+/** A running app on a free port with its own temp DATA_DIR, plus helpers to talk to it. */
+export interface TestApp extends App {
+  dataDir: string;
+  /** Posts an activity with deliveryMode expectReplies and returns the HTTP status and reply activities. */
+  send(activity: Record<string, unknown>): Promise<{ status: number; activities: Array<Record<string, any>> }>;
+  stop(): Promise<void>;
+}
+
+/** Starts Elbow for a test: local mode, silent logs, no hot reload unless asked; env overrides config. */
+export async function startTestApp(env: Record<string, string> = {}, overrides: AppOverrides = {}): Promise<TestApp> {
+  const dataDir = env.DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'elbow-app-'));
+  const config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent', HOT_RELOAD: 'false', KNOWLEDGE_DIR: path.resolve('knowledge'), ...env, DATA_DIR: dataDir });
+  const app = await createApp(config, { host: '127.0.0.1', ...overrides });
+  const send = async (activity: Record<string, unknown>) => {
+    const res = await fetch(`${app.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ deliveryMode: 'expectReplies', ...activity }),
+    });
+    const body = res.status === 200 ? ((await res.json()) as { activities?: Array<Record<string, any>> }) : {};
+    return { status: res.status, activities: body.activities ?? [] };
+  };
+  const stop = async () => {
+    await app.close();
+    if (!env.DATA_DIR) fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+  return Object.assign(app, { dataDir, send, stop });
+}
+
+const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+
+/** A Teams-shaped message activity (personal chat unless `channel` is set). */
+export function teamsMessage(text: string | undefined, opts: { user?: string; name?: string; channel?: boolean; value?: unknown; mention?: boolean } = {}): Record<string, unknown> {
+  const user = opts.user ?? `29:${randomUUID()}`;
+  const conversation = opts.channel
+    ? { id: '19:general@thread.tacv2;messageid=1700000000000', conversationType: 'channel', isGroup: true, tenantId: TENANT }
+    : { id: `a:${user}`, conversationType: 'personal', tenantId: TENANT };
+  const withMention = opts.mention ?? opts.channel;
+  return {
+    type: 'message',
+    id: `1700000${Math.floor(Math.random() * 1e6)}`,
+    timestamp: new Date().toISOString(),
+    serviceUrl: 'https://smba.trafficmanager.net/amer/',
+    channelId: 'msteams',
+    from: { id: user, name: opts.name ?? 'Test Clinician', aadObjectId: randomUUID() },
+    conversation,
+    recipient: { id: '28:elbow-bot', name: 'Elbow' },
+    ...(text !== undefined ? { text: withMention ? `<at>Elbow</at> ${text}` : text, textFormat: 'plain' } : {}),
+    ...(opts.value !== undefined ? { value: opts.value } : {}),
+    locale: 'en-US',
+    entities: withMention ? [{ type: 'mention', mentioned: { id: '28:elbow-bot', name: 'Elbow' }, text: '<at>Elbow</at>' }] : [],
+    channelData: opts.channel
+      ? { tenant: { id: TENANT }, teamsChannelId: '19:general@thread.tacv2', teamsTeamId: '19:team@thread.tacv2', channel: { id: '19:general@thread.tacv2' }, team: { id: '19:team@thread.tacv2' } }
+      : { tenant: { id: TENANT } },
+  };
+}
+
+/** The Adaptive Cards in a list of reply activities. */
+export function cardsOf(activities: Array<Record<string, any>>): Array<Record<string, any>> {
+  return activities.flatMap((a) => (a.attachments ?? []).filter((x: any) => x.contentType === 'application/vnd.microsoft.card.adaptive').map((x: any) => x.content));
+}
+
+/** All visible text in replies (message text and card TextBlocks / action titles). */
+export function textOf(activities: Array<Record<string, any>>): string {
+  const parts: string[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      const o = node as Record<string, unknown>;
+      if (typeof o.text === 'string') parts.push(o.text);
+      if (typeof o.title === 'string') parts.push(o.title);
+      Object.values(o).forEach(walk);
+    }
+  };
+  activities.forEach((a) => { if (typeof a.text === 'string') parts.push(a.text); walk(a.attachments); });
+  return parts.join('\n');
+}

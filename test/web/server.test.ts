@@ -1,0 +1,83 @@
+import { expect } from 'chai';
+import { startTestApp, teamsMessage, cardsOf, textOf, type TestApp } from '../helpers/app.js';
+import { validateCard } from '../helpers/card-schema.js';
+
+describe('HTTP endpoint: Teams-shaped activities through the real server', () => {
+  let app: TestApp;
+  before(async () => {
+    app = await startTestApp();
+  });
+  after(async () => {
+    await app.stop();
+  });
+
+  it('answers "why is my patient list incomplete" with the patient-list article card', async () => {
+    const { status, activities } = await app.send(teamsMessage('why is my patient list incomplete'));
+    expect(status).to.equal(200);
+    const cards = cardsOf(activities);
+    expect(cards.length).to.be.greaterThan(0);
+    const answer = cards.find((c) => JSON.stringify(c).includes('patient-list-incomplete'));
+    expect(answer, 'answer card').to.exist;
+    expect(textOf(activities)).to.include('My patient list is missing patients');
+    const titles = (answer!.actions as Array<{ title: string }>).map((a) => a.title);
+    expect(titles).to.include.members(['Solved', 'Not solved', 'Talk to a person']);
+    for (const card of cards) expect(validateCard(card)).to.deep.equal([]);
+  });
+
+  it('answers lunr operator text gracefully, not with an error', async () => {
+    const { status, activities } = await app.send(teamsMessage('patient:list^10 +foo -bar~2 *'));
+    expect(status).to.equal(200);
+    expect(activities.length).to.be.greaterThan(0);
+    expect(textOf(activities)).not.to.match(/something went wrong/i);
+  });
+
+  it('strips the <at> mention in a channel and replies in the thread', async () => {
+    const activity = teamsMessage('the scanner wont read the wristband', { channel: true });
+    const { status, activities } = await app.send(activity);
+    expect(status).to.equal(200);
+    const replies = activities.filter((a) => a.type === 'message');
+    expect(replies.length).to.be.greaterThan(0);
+    for (const reply of replies) {
+      expect(reply.replyToId).to.equal(activity.id);
+      expect(reply.conversation.id).to.equal((activity.conversation as { id: string }).id);
+    }
+    expect(JSON.stringify(cardsOf(activities))).to.include('barcode-scan-failed');
+  });
+
+  it('serves /healthz and /readyz', async () => {
+    expect((await fetch(`${app.url}/healthz`)).status).to.equal(200);
+    const ready = await fetch(`${app.url}/readyz`);
+    expect(ready.status).to.equal(200);
+    expect(((await ready.json()) as { articles: number }).articles).to.be.at.least(45);
+  });
+
+  it('rejects a non-activity body with 400 and an oversized body with 413', async () => {
+    const bad = await fetch(`${app.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[1,2]' });
+    expect(bad.status).to.equal(400);
+    const big = await fetch(`${app.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(teamsMessage('x'.repeat(400_000))),
+    });
+    expect(big.status).to.equal(413);
+  });
+});
+
+describe('HTTP endpoint with MicrosoftAppId set', () => {
+  let app: TestApp;
+  before(async () => {
+    app = await startTestApp({ MicrosoftAppId: '11111111-2222-3333-4444-555555555555', MicrosoftAppPassword: 'not-a-real-secret' });
+  });
+  after(async () => {
+    await app.stop();
+  });
+
+  it('rejects a request without a token with 401', async () => {
+    const { status } = await app.send(teamsMessage('reset my password'));
+    expect(status).to.equal(401);
+  });
+
+  it('does not serve /chat outside local mode', async () => {
+    expect((await fetch(`${app.url}/chat`)).status).to.equal(404);
+  });
+});
