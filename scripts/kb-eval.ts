@@ -17,6 +17,9 @@ runMain(() => {
       const got = r.outcome === 'answer' ? r.articleId : `${r.outcome}${r.candidates.length ? ` [${r.candidates.join(', ')}]` : ''}`;
       console.log(`MISS  ${c.q.slice(0, 70).padEnd(70)}  expect ${c.expect.padEnd(34)} got ${got} (${r.confidence})`);
     }
+    for (const [i, c] of cases.entries()) {
+      if (Boolean(c.urgent) !== results[i].urgent) console.log(`${c.urgent ? 'URGENT MISSED' : 'URGENT FALSE '}  ${c.q.slice(0, 70)}`);
+    }
     const m = computeMetrics(cases, results);
     console.log('');
     console.log(`questions            ${m.total}`);
@@ -28,6 +31,7 @@ runMain(() => {
     console.log(`off-topic answered   ${m.offTopicAnswered}`);
     console.log(`escalate recall      ${(m.escalateRecall * 100).toFixed(1)} %`);
     console.log(`urgent recall        ${(m.urgentRecall * 100).toFixed(1)} %`);
+    console.log(`urgent false alarms  ${m.urgentFalseAlarms}`);
     for (const [k, v] of Object.entries(m.byExpectation)) console.log(`  ${k.padEnd(12)} ${v.correct}/${v.total}`);
   }
   if (args.flags.has('gate')) {

@@ -1,5 +1,5 @@
 import type { AskerRole } from '../knowledge/article.js';
-import { asksForPerson, isClinicalQuestion, isUrgent, smalltalkKind, type SmalltalkKind } from '../knowledge/intents.js';
+import { asksForPerson, describesCurrentProblem, isClinicalQuestion, isUrgent, smalltalkKind, type SmalltalkKind } from '../knowledge/intents.js';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
 import { normalize } from '../knowledge/normalize.js';
 import { search, type SearchHit } from '../knowledge/search.js';
@@ -86,7 +86,8 @@ export function decide(kb: KnowledgeBase, rawText: string, options: DecideOption
       outcome: 'answer',
       articleId: top.id,
       candidates: hits.slice(0, 3).map((h) => h.id),
-      urgent: urgent || Boolean(article?.urgent),
+      // The article flag (downtime, patient safety) only counts when the text describes a problem now.
+      urgent: urgent || (Boolean(article?.urgent) && describesCurrentProblem(text)),
       confidence,
       hits,
     };

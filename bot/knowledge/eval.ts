@@ -79,6 +79,8 @@ export interface EvalMetrics {
   offTopicAnswered: number;
   escalateRecall: number;
   urgentRecall: number;
+  /** Results flagged urgent for cases not marked urgent (informational, not gated). */
+  urgentFalseAlarms: number;
   byExpectation: Record<string, { total: number; correct: number }>;
 }
 
@@ -92,7 +94,7 @@ export function runEval(kb: KnowledgeBase, cases: EvalCase[]): { results: EvalRe
 export function computeMetrics(cases: EvalCase[], results: EvalResult[]): EvalMetrics {
   const by: Record<string, { total: number; correct: number }> = {};
   let correct = 0, articleQuestions = 0, articleAnswered = 0, top3 = 0, confidentlyWrong = 0, clinicalAnswered = 0, offTopicAnswered = 0;
-  let escalateTotal = 0, escalateOk = 0, urgentTotal = 0, urgentOk = 0;
+  let escalateTotal = 0, escalateOk = 0, urgentTotal = 0, urgentOk = 0, urgentFalseAlarms = 0;
   cases.forEach((c, i) => {
     const r = results[i];
     const ok = isCorrect(c, r);
@@ -109,7 +111,7 @@ export function computeMetrics(cases: EvalCase[], results: EvalResult[]): EvalMe
     if (c.expect === 'decline' && r.outcome === 'answer') clinicalAnswered++;
     if (c.expect === 'no-match' && r.outcome === 'answer') offTopicAnswered++;
     if (c.expect === 'escalate') { escalateTotal++; if (r.outcome === 'escalate') escalateOk++; }
-    if (c.urgent) { urgentTotal++; if (r.urgent) urgentOk++; }
+    if (c.urgent) { urgentTotal++; if (r.urgent) urgentOk++; } else if (r.urgent) urgentFalseAlarms++;
   });
   const ratio = (a: number, b: number) => (b === 0 ? 1 : Math.round((a / b) * 10000) / 10000);
   return {
@@ -126,6 +128,7 @@ export function computeMetrics(cases: EvalCase[], results: EvalResult[]): EvalMe
     offTopicAnswered,
     escalateRecall: ratio(escalateOk, escalateTotal),
     urgentRecall: ratio(urgentOk, urgentTotal),
+    urgentFalseAlarms,
     byExpectation: by,
   };
 }
