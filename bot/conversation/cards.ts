@@ -121,7 +121,7 @@ export function escalationOfferCard(message: string, helpDeskPhone: string, help
 export function articleListCard(heading: string, articles: Array<Pick<Article, 'id' | 'title'>>, note?: string): AdaptiveCard {
   return card(
     [text(heading, { weight: 'Bolder' }), ...(note ? [text(note, { isSubtle: true })] : [])],
-    articles.slice(0, 6).map((a) => submit(a.title, { action: 'pick', articleId: a.id })),
+    articles.slice(0, 5).map((a) => submit(a.title, { action: 'pick', articleId: a.id })),
   );
 }
 

@@ -12,7 +12,7 @@ export function daysBetween(from: Date, to: Date): number {
  * Articles for the role added or reviewed after `since` (or within the last 30 days when there is no
  * previous visit), newest first, at most `limit`.
  */
-export function whatsNewFor(articles: Article[], role: AskerRole | undefined, since: Date | undefined, now: Date, limit = 6): Article[] {
+export function whatsNewFor(articles: Article[], role: AskerRole | undefined, since: Date | undefined, now: Date, limit = 5): Article[] {
   const from = since ?? new Date(now.getTime() - 30 * 86_400_000);
   const fromDay = from.toISOString().slice(0, 10);
   return articles

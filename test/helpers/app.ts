@@ -1,9 +1,9 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../../bot/config.js';
 import { createApp, type App, type AppOverrides } from '../../bot/web/app.js';
+import { freshDataDir } from './engines.js';
 
 /** A running app on a free port with its own temp DATA_DIR, plus helpers to talk to it. */
 export interface TestApp extends App {
@@ -15,7 +15,8 @@ export interface TestApp extends App {
 
 /** Starts Elbow for a test: local mode, silent logs, no hot reload unless asked; env overrides config. */
 export async function startTestApp(env: Record<string, string> = {}, overrides: AppOverrides = {}): Promise<TestApp> {
-  const dataDir = env.DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'elbow-app-'));
+  // A pre-migrated PGlite copy: a fresh PGlite initdb costs seconds per app.
+  const dataDir = env.DATA_DIR ?? (await freshDataDir()).dir;
   const config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent', HOT_RELOAD: 'false', KNOWLEDGE_DIR: path.resolve('knowledge'), ...env, DATA_DIR: dataDir });
   const app = await createApp(config, { host: '127.0.0.1', ...overrides });
   const send = async (activity: Record<string, unknown>) => {
