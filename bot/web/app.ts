@@ -22,7 +22,7 @@ import { createKnowledgeHolder, watchKnowledge } from '../knowledge/watch.js';
 import { createLogger } from '../logger.js';
 import { DbStorage } from '../store/bot-storage.js';
 import type { Db } from '../store/db.js';
-import { openDb } from '../store/open.js';
+import { describeDb, openDb } from '../store/open.js';
 import { registerAdmin } from './admin.js';
 import { registerChat } from './chat-page.js';
 import type { AppContext } from './context.js';
@@ -68,7 +68,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const knowledge = createKnowledgeHolder(kb);
 
   const tDb = performance.now();
-  const db = overrides.db ?? (await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir }));
+  const db = overrides.db ?? (await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir, logger }));
   timings.databaseMs = performance.now() - tDb;
   const ctx: AppContext = { config, db, knowledge, logger, now };
 
@@ -136,7 +136,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const port = (server.address() as AddressInfo).port;
   ready = true;
   timings.readyMs = performance.now() - t0;
-  logger.info({ port, articles: kb.articles.length, index: source, db: db.engine, localMode: config.localMode, ...roundAll(timings) }, 'elbow ready');
+  logger.info({ port, articles: kb.articles.length, index: source, db: describeDb(db), localMode: config.localMode, ...roundAll(timings) }, 'elbow ready');
 
   let closing: Promise<void> | undefined;
   const close = () =>

@@ -1,0 +1,42 @@
+import type { Db } from './db.js';
+import { migrate } from './migrate.js';
+import { openPglite } from './pglite.js';
+import { openPostgres } from './postgres.js';
+
+/** Where to find the data, from config (DATABASE_URL, DATA_DIR). */
+export interface OpenDbOptions {
+  /** PostgreSQL URL; when set, the database is shared by every instance that uses it. */
+  databaseUrl?: string;
+  /** PGlite's home when no databaseUrl is given (created on first use). */
+  dataDir: string;
+  /** Pool size for PostgreSQL (default 10). */
+  poolMax?: number;
+  /** For start-up warnings (pino's logger fits). */
+  logger?: { warn: (obj: object, msg: string) => void };
+}
+
+/** Opens PostgreSQL when a URL is given, else PGlite under dataDir; applies pending migrations. */
+export async function openDb(options: OpenDbOptions): Promise<Db> {
+  const { logger } = options;
+  const db = options.databaseUrl
+    ? await openPostgres(options.databaseUrl, {
+        max: options.poolMax,
+        onError: (err) => logger?.warn({ err: err.message }, 'idle PostgreSQL connection failed; the pool replaces it'),
+      })
+    : await openPglite(options.dataDir, {
+        onUncleanShutdown: (previous) =>
+          logger?.warn({ previous }, 'DATA_DIR was not closed cleanly; PGlite recovers from its log'),
+      });
+  try {
+    await migrate(db);
+    return db;
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+}
+
+/** One log-safe line naming engine and place, e.g. "pglite:/srv/elbow/data/pglite". */
+export function describeDb(db: Db): string {
+  return db.label ?? db.engine;
+}

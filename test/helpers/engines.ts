@@ -1,0 +1,212 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { Db } from '../../bot/store/db.js';
+import { openDb } from '../../bot/store/open.js';
+
+/** The two storage engines Elbow runs on. */
+export type EngineName = 'pglite' | 'postgres';
+
+/** What a suite gets besides the database. */
+export interface EngineContext {
+  engine: EngineName;
+  /** Closes the database and opens the same data again (e.g. to test what survives a restart). */
+  reopen(): Promise<Db>;
+}
+
+/** How often a suite gets a new, empty (but migrated) database. */
+export interface ForEachEngineOptions {
+  /** 'suite' (default): one database for the describe; 'test': a new one before each test. */
+  fresh?: 'suite' | 'test';
+}
+
+/** Shown (as a pending test) when the PostgreSQL variant cannot run. */
+export const POSTGRES_SKIP_MESSAGE = 'PostgreSQL tests skipped: TEST_DATABASE_URL not set';
+
+/** The admin URL of the PostgreSQL server for tests, if any (TEST_DATABASE_URL). */
+export function postgresTestUrl(): string | undefined {
+  const url = process.env.TEST_DATABASE_URL?.trim();
+  return url ? url : undefined;
+}
+
+/**
+ * Defines the same suite once per engine: `${title} [pglite]` on a temp DATA_DIR and `${title} [postgres]`
+ * on a throwaway database of TEST_DATABASE_URL (created and dropped here). Without TEST_DATABASE_URL the
+ * postgres variant is registered as pending with POSTGRES_SKIP_MESSAGE (a failure if REQUIRE_POSTGRES_TESTS=1).
+ */
+export function forEachEngine(
+  title: string,
+  suite: (getDb: () => Db, context: EngineContext) => void,
+  options: ForEachEngineOptions = {},
+): void {
+  defineEngineSuite('pglite', title, suite, options);
+  whenPostgres(title, () => defineEngineSuite('postgres', title, suite, options));
+}
+
+/**
+ * `describe(\`${title} [postgres]\`)` for suites that need the server of TEST_DATABASE_URL itself (e.g. several
+ * instances on one database); pending with POSTGRES_SKIP_MESSAGE without it (failing if REQUIRE_POSTGRES_TESTS=1).
+ */
+export function describePostgres(title: string, fn: () => void): void {
+  whenPostgres(title, () => describe(`${title} [postgres]`, fn));
+}
+
+function whenPostgres(title: string, define: () => void): void {
+  if (postgresTestUrl()) {
+    define();
+  } else if (process.env.REQUIRE_POSTGRES_TESTS === '1') {
+    describe(`${title} [postgres]`, () => {
+      it('needs PostgreSQL', () => {
+        throw new Error(`${POSTGRES_SKIP_MESSAGE}, but REQUIRE_POSTGRES_TESTS=1`);
+      });
+    });
+  } else {
+    describe.skip(`${title} [postgres] (${POSTGRES_SKIP_MESSAGE})`, () => {
+      it(POSTGRES_SKIP_MESSAGE);
+    });
+  }
+}
+
+/** A place holding one test database, and how to get rid of it. */
+interface Place {
+  open(): Promise<Db>;
+  remove(): Promise<void>;
+}
+
+function defineEngineSuite(
+  engine: EngineName,
+  title: string,
+  suite: (getDb: () => Db, context: EngineContext) => void,
+  options: ForEachEngineOptions,
+): void {
+  describe(`${title} [${engine}]`, function () {
+    let place: Place | undefined;
+    let db: Db | undefined;
+    const setUp = async function (this: Mocha.Context) {
+      this.timeout(120_000); // the first PGlite suite of a run also makes the template (initdb), slow on a busy machine
+      place = engine === 'pglite' ? await pglitePlace() : await postgresPlace();
+      db = await place.open();
+    };
+    const tearDown = async () => {
+      await db?.close();
+      await place?.remove();
+      db = undefined;
+      place = undefined;
+    };
+    const context: EngineContext = {
+      engine,
+      async reopen() {
+        if (!place) throw new Error('reopen() is only available while a test runs');
+        await db?.close();
+        db = await place.open();
+        return db;
+      },
+    };
+    if (options.fresh === 'test') {
+      beforeEach(setUp);
+      afterEach(tearDown);
+    } else {
+      before(setUp);
+      after(tearDown);
+    }
+    suite(() => {
+      if (!db) throw new Error('getDb() is only available inside tests and hooks, not while defining them');
+      return db;
+    }, context);
+  });
+}
+
+async function pglitePlace(): Promise<Place> {
+  const fresh = await freshDataDir();
+  return { open: () => openDb({ dataDir: fresh.dir }), remove: async () => fresh.remove() };
+}
+
+async function postgresPlace(): Promise<Place> {
+  const fresh = await freshPostgresDatabase();
+  return { open: () => openDb({ databaseUrl: fresh.url, dataDir: '(unused)' }), remove: fresh.drop };
+}
+
+/** A temp directory to use as DATA_DIR. */
+export interface FreshDataDir {
+  dir: string;
+  remove(): void;
+}
+
+let template: Promise<string> | undefined;
+
+/**
+ * A new temp DATA_DIR. Unless `empty`, it already holds a migrated PGlite database, copied from one made
+ * once per test process: opening it takes ~0.5 s instead of PGlite's ~5 s first start (initdb).
+ */
+export async function freshDataDir(options: { empty?: boolean } = {}): Promise<FreshDataDir> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'elbow-data-'));
+  if (!options.empty) {
+    template ??= makeTemplate();
+    fs.cpSync(path.join(await template, 'pglite'), path.join(dir, 'pglite'), { recursive: true });
+  }
+  return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+async function makeTemplate(): Promise<string> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'elbow-template-'));
+  process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  const db = await openDb({ dataDir: dir });
+  await db.close();
+  return dir;
+}
+
+/** A throwaway PostgreSQL database on the TEST_DATABASE_URL server. */
+export interface FreshPostgresDatabase {
+  url: string;
+  drop(): Promise<void>;
+}
+
+/**
+ * Creates an empty database `elbow_t_<random>` (not migrated: openDb migrates) on the server of
+ * TEST_DATABASE_URL; `drop()` removes it, closing any connections still open to it.
+ */
+export async function freshPostgresDatabase(): Promise<FreshPostgresDatabase> {
+  const admin = postgresTestUrl();
+  if (!admin) throw new Error(POSTGRES_SKIP_MESSAGE);
+  const name = `elbow_t_${randomBytes(6).toString('hex')}`;
+  await asAdmin(admin, `CREATE DATABASE ${name}`);
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  let dropped = false;
+  return {
+    url: url.toString(),
+    async drop() {
+      if (dropped) return;
+      dropped = true;
+      await asAdmin(admin, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    },
+  };
+}
+
+const leftovers: FreshPostgresDatabase[] = [];
+
+/** URL of a fresh, empty database (see freshPostgresDatabase), dropped when the test run ends. */
+export async function freshPostgresUrl(): Promise<string> {
+  const fresh = await freshPostgresDatabase();
+  leftovers.push(fresh);
+  return fresh.url;
+}
+
+// A root-level hook (this module is first imported while mocha loads test files): runs after all tests.
+if (typeof after === 'function') {
+  after(async () => {
+    await Promise.all(leftovers.splice(0).map((fresh) => fresh.drop()));
+  });
+}
+
+async function asAdmin(adminUrl: string, statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
