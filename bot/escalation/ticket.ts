@@ -1,0 +1,81 @@
+import type { ConversationReference } from 'botbuilder';
+import { TRANSCRIPT_LINES, type ConversationData, type TranscriptLine } from '../conversation/state.js';
+import { redact } from './redact.js';
+
+/** Where a ticket is in the help desk's hands. */
+export type TicketStatus = 'open' | 'in-progress' | 'resolved' | 'closed';
+export const TICKET_STATUSES: readonly TicketStatus[] = ['open', 'in-progress', 'resolved', 'closed'];
+
+/** How a ticket reaches the help desk: an HTTP webhook and/or a card in the support Teams channel. */
+export type DeliveryChannel = 'webhook' | 'teams';
+
+/** Queue for tickets whose topic names none (an article's `escalate` field names one). */
+export const DEFAULT_QUEUE = 'service-desk';
+
+/** An article the clinician was shown before asking for a person, with their feedback. */
+export type ArticleTried = ConversationData['articlesTried'][number];
+
+/** One line of the conversation {from, text, at}, redacted. */
+export type TranscriptTurn = TranscriptLine;
+
+/** A help-desk ticket: who needs help, how urgently, what Elbow already tried, and how to reach them back. */
+export interface Ticket {
+  /** Human-friendly, e.g. "ELB-1042". */
+  id: string;
+  createdAt: Date;
+  updatedAt: Date;
+  userId: string;
+  userName: string;
+  role: string;
+  urgency: 'normal' | 'urgent';
+  queue: string;
+  articlesTried: ArticleTried[];
+  transcript: TranscriptTurn[];
+  status: TicketStatus;
+  /** The help desk's last note with a status change, redacted. */
+  statusNote?: string;
+  /** Where to message the clinician about this ticket (proactive follow-up); null when unknown. */
+  conversationRef: Partial<ConversationReference> | null;
+}
+
+/** What the bot knows when it opens a ticket. */
+export interface TicketInput {
+  userId: string;
+  userName: string;
+  role: string;
+  urgent: boolean;
+  /** The queue of the article at hand (its `escalate` field); DEFAULT_QUEUE when absent. */
+  queue?: string;
+  articlesTried: ArticleTried[];
+  transcript: TranscriptTurn[];
+  conversationRef?: Partial<ConversationReference> | null;
+}
+
+/**
+ * The delivery channels the settings turn on: webhook with ESCALATION_WEBHOOK_URL; teams with
+ * SUPPORT_TEAMS_CHANNEL_ID and a MicrosoftAppId (posting to a channel needs the bot's identity).
+ */
+export function deliveryChannels(config: {
+  ESCALATION_WEBHOOK_URL?: string;
+  SUPPORT_TEAMS_CHANNEL_ID?: string;
+  MicrosoftAppId?: string;
+}): DeliveryChannel[] {
+  const channels: DeliveryChannel[] = [];
+  if (config.ESCALATION_WEBHOOK_URL) channels.push('webhook');
+  if (config.SUPPORT_TEAMS_CHANNEL_ID && config.MicrosoftAppId) channels.push('teams');
+  return channels;
+}
+
+/** The transcript as a ticket keeps it: the last TRANSCRIPT_LINES (20) lines, each redacted (again: cheap and safe). */
+export function ticketTranscript(transcript: readonly TranscriptTurn[]): TranscriptTurn[] {
+  return transcript.slice(-TRANSCRIPT_LINES).map((turn) => ({
+    from: turn.from === 'bot' ? 'bot' : 'user',
+    text: redact(String(turn.text ?? '')).slice(0, 2000),
+    at: String(turn.at ?? ''),
+  }));
+}
+
+/** The key a receiver uses to drop repeats of one delivery: stable across retries, e.g. "ELB-1042:webhook". */
+export function idempotencyKey(ticketId: string, channel: string): string {
+  return `${ticketId}:${channel}`;
+}
