@@ -36,6 +36,9 @@ export interface ElbowBotOptions {
 /** Channels that render Adaptive Cards; the rest get plain text. */
 const CARD_CHANNELS = new Set(['msteams', 'webchat', 'emulator', 'directline', 'test', 'directlinespeech']);
 
+/** Channels whose hosts may run live agent handoff (Direct Line based); Teams gets the ticket card instead. */
+const HANDOFF_CHANNELS = new Set(['directline', 'webchat', 'test']);
+
 /** The state and outputs of one turn, threaded through the handlers. */
 interface Turn {
   context: TurnContext;
@@ -225,6 +228,20 @@ export class ElbowBot extends ActivityHandler {
         return this.sendWhatsNew(turn, undefined, MESSAGES.whatsNewAsked, true);
       case 'my-tickets':
         return this.listTickets(turn);
+      case 'ticket.take':
+        return this.takeTicket(turn, value.ticketId);
+    }
+  }
+
+  /** A help-desk agent clicked "Take it" on a ticket card in the support channel. */
+  private async takeTicket(turn: Turn, ticketId: string): Promise<void> {
+    const agent = String(turn.context.activity.from?.name ?? '').slice(0, 80);
+    try {
+      const ticket = await this.options.helpDesk.take(ticketId, agent);
+      await this.reply(turn, ticket ? `${agent || 'You'} took ${ticket.id}. The clinician has been told someone is on it.` : `I can't find ticket ${ticketId}.`);
+    } catch (err) {
+      this.options.ctx.logger.error({ err: errorSummary(err), ticketId }, 'take ticket failed');
+      await this.reply(turn, `I couldn't update ${ticketId} just now. Please try again.`);
     }
   }
 
@@ -308,6 +325,7 @@ export class ElbowBot extends ActivityHandler {
         conversationRef: TurnContext.getConversationReference(activity),
       });
       await this.reply(turn, MESSAGES.ticketCreated(ticket.id, urgent, ctx.config.HELP_DESK_PHONE));
+      if (ticket.handoff && HANDOFF_CHANNELS.has(String(activity.channelId))) await context.sendActivity(ticket.handoff);
       convo.misses = 0;
       convo.urgent = false;
     } catch (err) {

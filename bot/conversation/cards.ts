@@ -20,7 +20,8 @@ export type CardValue =
   | { action: 'pick'; articleId: string }
   | { action: 'none-of-these' }
   | { action: 'whats-new' }
-  | { action: 'my-tickets' };
+  | { action: 'my-tickets' }
+  | { action: 'ticket.take'; ticketId: string };
 
 const SCHEMA = 'http://adaptivecards.io/schemas/adaptive-card.json';
 
@@ -146,6 +147,10 @@ export function parseCardValue(value: unknown): CardValue | null {
     case 'pick': {
       const articleId = str('articleId');
       return articleId ? { action: 'pick', articleId } : null;
+    }
+    case 'ticket.take': {
+      const ticketId = str('ticketId');
+      return ticketId && /^ELB-\d{1,12}$/.test(ticketId) ? { action: 'ticket.take', ticketId } : null;
     }
     case 'none-of-these':
     case 'whats-new':

@@ -1,4 +1,4 @@
-import type { ConversationReference } from 'botbuilder';
+import type { Activity, ConversationReference } from 'botbuilder';
 import type { AskerRole } from '../knowledge/article.js';
 import type { ConversationData } from './state.js';
 
@@ -21,10 +21,14 @@ export interface TicketSummary {
   status: string;
   urgency: 'normal' | 'urgent';
   createdAt: Date;
+  /** A `handoff.initiate` event for channels with live agent handoff. */
+  handoff?: Partial<Activity>;
 }
 
 /** The help-desk side of the bot: commits tickets (before the bot promises a person) and reads them back. */
 export interface HelpDesk {
   escalate(request: EscalationRequest): Promise<TicketSummary>;
   ticketsFor(userId: string): Promise<TicketSummary[]>;
+  /** A help-desk agent took the ticket (the "Take it" button): mark it in progress and tell the clinician. */
+  take(ticketId: string, agentName: string): Promise<TicketSummary | undefined>;
 }

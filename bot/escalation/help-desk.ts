@@ -2,9 +2,9 @@ import type { CloudAdapter } from 'botbuilder';
 import type { EscalationRequest, HelpDesk, TicketSummary } from '../conversation/handoff.js';
 import type { AppContext } from '../web/context.js';
 import { OutboxWorker, type Deliverer } from './outbox.js';
-import { teamsChannelDeliverer } from './teams-channel.js';
+import { handoffEvent, teamsChannelDeliverer } from './teams-channel.js';
 import { deliveryChannels, type Ticket } from './ticket.js';
-import { createTicket, listTicketsForUser } from './tickets.js';
+import { createTicket, listTicketsForUser, updateTicketStatus } from './tickets.js';
 import { webhookDeliverer } from './webhook.js';
 
 /** Teams' global service URL, used to open a conversation in the support channel. */
@@ -76,7 +76,7 @@ export function createHelpDesk({ ctx, adapter, outbox = true }: HelpDeskOptions)
       );
       ctx.logger.info({ ticketId: ticket.id, urgency: ticket.urgency, queue: ticket.queue, channels }, 'ticket created');
       worker?.kick();
-      return summary(ticket);
+      return { ...summary(ticket), handoff: handoffEvent(ticket) };
     },
 
     async ticketsFor(userId: string): Promise<TicketSummary[]> {
@@ -90,6 +90,13 @@ export function createHelpDesk({ ctx, adapter, outbox = true }: HelpDeskOptions)
       await adapter.continueConversationAsync(ctx.config.MicrosoftAppId ?? '', ticket.conversationRef, async (context) => {
         await context.sendActivity(text);
       });
+    },
+
+    async take(ticketId: string, agentName: string): Promise<TicketSummary | undefined> {
+      const ticket = await updateTicketStatus(ctx.db, ticketId, 'in-progress', `${agentName || 'A help-desk agent'} is on it.`, ctx.now());
+      if (!ticket) return undefined;
+      await this.notify(ticket).catch((err: Error) => ctx.logger.warn({ err: err.message, ticketId }, 'could not notify the clinician'));
+      return summary(ticket);
     },
 
     async stop(): Promise<void> {

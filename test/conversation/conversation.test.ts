@@ -105,5 +105,17 @@ describe('conversations clinicians have with Elbow', () => {
     expect(id).to.be.a('string');
     const list = await say(user, 'my tickets');
     expect(textOf(list)).to.include(id);
+    const taken = await say('29:help-desk-agent', undefined, { action: 'ticket.take', ticketId: id }, true);
+    expect(textOf(taken)).to.include(`took ${id}`);
+    const after = await say(user, 'my tickets');
+    expect(textOf(after)).to.match(new RegExp(`${id}: in-progress`));
+  });
+
+  it('sends a handoff.initiate event with the ticket on Direct Line based channels', async () => {
+    const activity = { ...teamsMessage('i need to talk to a human', { user: '29:webchat-user' }), channelId: 'webchat' };
+    const { activities } = await app.send(activity);
+    const handoff = activities.find((a) => a.type === 'event' && a.name === 'handoff.initiate');
+    expect(handoff, JSON.stringify(activities).slice(0, 300)).to.exist;
+    expect(handoff!.value.ticketId).to.match(/^ELB-\d+$/);
   });
 });

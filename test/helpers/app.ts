@@ -43,7 +43,7 @@ export function teamsMessage(text: string | undefined, opts: { user?: string; na
   const conversation = opts.channel
     ? { id: '19:general@thread.tacv2;messageid=1700000000000', conversationType: 'channel', isGroup: true, tenantId: TENANT }
     : { id: `a:${user}`, conversationType: 'personal', tenantId: TENANT };
-  const withMention = opts.mention ?? opts.channel;
+  const withMention = text !== undefined && (opts.mention ?? opts.channel);
   return {
     type: 'message',
     id: `1700000${Math.floor(Math.random() * 1e6)}`,
