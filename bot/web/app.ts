@@ -124,6 +124,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     ? watchKnowledge({
         knowledgeDir: config.knowledgeDir,
         indexFile: path.join(config.dataDir, 'kb-index.json'),
+        initialHash: kb.sourceHash,
         onReload: (next) => {
           knowledge.replace(next);
           logger.info({ articles: next.articles.length }, 'knowledge reloaded');
@@ -145,7 +146,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       watcher?.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await helpDesk.stop();
-      await analytics.flush().catch(() => undefined);
+      await analytics.close().catch(() => undefined);
       if (!overrides.db) await db.close();
       logger.info('elbow stopped');
     })());

@@ -1,6 +1,7 @@
-import restify, { type Request, type Response, type Server } from 'restify';
+import restify, { type Next, type Request, type Response, type Server } from 'restify';
 import type { CloudAdapter } from 'botbuilder';
 import type { ActivityHandler } from 'botbuilder';
+import { z } from 'zod';
 import type { AppContext } from './context.js';
 import { TurnLimiter } from './limiter.js';
 
@@ -17,16 +18,20 @@ export interface ServerOptions {
 export function createServer({ ctx, adapter, bot, isReady }: ServerOptions): Server {
   const server = restify.createServer({ name: 'elbow', handleUncaughtExceptions: false });
   const limiter = new TurnLimiter(ctx.config.MAX_CONCURRENT_TURNS, ctx.config.MAX_CONCURRENT_TURNS * 4);
+  const reject = (req: Request, res: Response, status: number, error: string) => {
+    ctx.logger.warn({ status, method: req.method, path: req.path?.(), reason: error }, 'request rejected');
+    res.send(status, { error });
+  };
   server.use(restify.plugins.queryParser({ mapParams: false }));
-  server.use(
-    restify.plugins.bodyParser({ maxBodySize: ctx.config.MAX_BODY_BYTES, mapParams: false, mapFiles: false, rejectUnknown: false }),
-  );
+  server.use(jsonBody(ctx.config.MAX_BODY_BYTES, reject));
 
   server.post('/api/messages', async (req: Request, res: Response) => {
-    if (!req.body || typeof req.body !== 'object' || Array.isArray(req.body)) {
-      res.send(400, { error: 'expected a Bot Framework activity (JSON object)' });
+    const checked = checkActivity(req.body);
+    if (!checked.ok) {
+      reject(req, res, 400, checked.error);
       return;
     }
+    req.body = checked.activity;
     if (!limiter.tryEnter()) {
       res.header('Retry-After', '2');
       res.send(503, { error: 'busy, try again shortly' });
@@ -43,7 +48,7 @@ export function createServer({ ctx, adapter, bot, isReady }: ServerOptions): Ser
     }
   });
 
-  server.get('/healthz', (_req: Request, res: Response) => {
+  server.get('/healthz', async (_req: Request, res: Response) => {
     res.send(200, { status: 'ok' });
   });
 
@@ -61,9 +66,183 @@ export function createServer({ ctx, adapter, bot, isReady }: ServerOptions): Ser
   });
 
   server.on('restifyError', (req: Request, res: Response, err: Error & { statusCode?: number }, callback: () => void) => {
-    // Body-parser and routing errors reach here: keep them short and free of request data.
+    // Routing errors reach here: keep them short and free of request data.
     ctx.logger.warn({ status: err.statusCode, name: err.name, path: req.path?.() }, 'request rejected');
     callback();
   });
   return server;
+}
+
+// ---------- request bodies ----------
+
+type Reject = (req: Request, res: Response, status: number, error: string) => void;
+
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** How much of an over-limit body is read (and thrown away) so the client gets its 413, before hanging up. */
+const DISCARD_FACTOR = 16;
+
+/**
+ * Reads JSON request bodies, and only those: at most `maxBytes` as sent, no compression (a gzip bomb would
+ * make the limit meaningless), no forms or multipart uploads (restify's parser stores uploads in the temp
+ * directory, unauthenticated and unbounded). 413 when too large, 415 for other types, 400 for broken JSON.
+ */
+export function jsonBody(maxBytes: number, reject: Reject) {
+  return (req: Request, res: Response, next: Next): void => {
+    const length = req.headers['content-length'];
+    const hasBody = length !== undefined ? Number(length) > 0 : req.headers['transfer-encoding'] !== undefined;
+    if (!BODY_METHODS.has(req.method ?? '') || !hasBody) return next();
+    const type = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    if (type !== 'application/json' && !/^application\/[\w.-]+\+json$/.test(type)) {
+      req.resume();
+      reject(req, res, 415, 'expected Content-Type: application/json');
+      return next(false);
+    }
+    const encoding = String(req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+    if (encoding !== 'identity') {
+      req.resume();
+      reject(req, res, 415, 'compressed request bodies are not accepted');
+      return next(false);
+    }
+    const chunks: Buffer[] = [];
+    let received = 0;
+    let settled = false;
+    const settle = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      fn();
+    };
+    req.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      if (received <= maxBytes) chunks.push(chunk);
+      else if (received > maxBytes * DISCARD_FACTOR) {
+        settle(() => {
+          reject(req, res, 413, `request body larger than ${maxBytes} bytes`);
+          res.once('finish', () => req.destroy());
+          next(false);
+        });
+      }
+    });
+    req.once('error', () => settle(() => next(false)));
+    req.once('aborted', () => settle(() => undefined));
+    req.once('end', () =>
+      settle(() => {
+        if (received > maxBytes) {
+          reject(req, res, 413, `request body larger than ${maxBytes} bytes`);
+          return next(false);
+        }
+        try {
+          req.body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        } catch {
+          reject(req, res, 400, 'request body is not valid JSON');
+          return next(false);
+        }
+        next();
+      }),
+    );
+  };
+}
+
+// ---------- activities ----------
+
+/** Deepest nesting accepted in an activity (card data is a few levels deep; thousands are an attack). */
+const MAX_DEPTH = 64;
+
+const id = z.string().min(1).max(1024);
+const account = z.looseObject({ id });
+const httpUrl = z
+  .string()
+  .max(2048)
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname !== '';
+    } catch {
+      return false;
+    }
+  }, 'must be an http(s) URL');
+
+/**
+ * The envelope of a Bot Framework activity, as every channel sends it. Only the fields botbuilder and Elbow
+ * read are checked; the rest passes through. Anything else is a broken or hostile client: 400, not a turn.
+ */
+const ActivityEnvelope = z.looseObject({
+  type: z.string().min(1).max(64),
+  serviceUrl: httpUrl,
+  channelId: z.string().min(1).max(64),
+  conversation: z.looseObject({ id }),
+  from: account,
+  recipient: account,
+  id: z.string().max(1024).optional(),
+  replyToId: z.string().max(1024).optional(),
+  text: z.string().optional(),
+  name: z.string().max(256).optional(),
+  deliveryMode: z.string().max(64).optional(),
+  locale: z.string().max(64).optional(),
+  membersAdded: z.array(account).optional(),
+  membersRemoved: z.array(account).optional(),
+  reactionsAdded: z.array(z.looseObject({ type: z.string() })).optional(),
+  reactionsRemoved: z.array(z.looseObject({ type: z.string() })).optional(),
+  attachments: z.array(z.looseObject({})).optional(),
+  entities: z
+    .array(z.looseObject({ type: z.string() }))
+    .optional()
+    .refine(
+      (entities) => (entities ?? []).every((e) => !isMention(e) || (typeof e.text === 'string' && account.safeParse(e.mentioned).success)),
+      'a mention needs text and mentioned.id',
+    ),
+}).refine((a) => typeof a.text === 'string' || !(a.entities ?? []).some(isMention), { message: 'a message with mentions needs text', path: ['text'] });
+
+function isMention(entity: { type: string }): boolean {
+  return entity.type.toLowerCase() === 'mention';
+}
+
+/** The result of checking a request body as an activity. */
+export type ActivityCheck = { ok: true; activity: Record<string, unknown> } | { ok: false; error: string };
+
+/**
+ * Checks a parsed body against the activity envelope and makes every string storable: PostgreSQL text and
+ * jsonb cannot hold U+0000 or unpaired surrogates, and one such character in a question would otherwise
+ * fail every later save of the conversation, its ticket and the analytics batch it sits in.
+ */
+export function checkActivity(body: unknown): ActivityCheck {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return { ok: false, error: 'expected a Bot Framework activity (JSON object)' };
+  const clean = storable(body, 0);
+  if (clean === TOO_DEEP) return { ok: false, error: `activity nested deeper than ${MAX_DEPTH} levels` };
+  const parsed = ActivityEnvelope.safeParse(clean);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { ok: false, error: `invalid activity: ${issue.path.join('.') || 'body'}: ${issue.message}` };
+  }
+  return { ok: true, activity: clean as Record<string, unknown> };
+}
+
+const TOO_DEEP = Symbol('too deep');
+
+function storable(value: unknown, depth: number): unknown {
+  if (typeof value === 'string') return cleanString(value);
+  if (value === null || typeof value !== 'object') return value;
+  if (depth >= MAX_DEPTH) return TOO_DEEP;
+  if (Array.isArray(value)) {
+    const out: unknown[] = [];
+    for (const item of value) {
+      const clean = storable(item, depth + 1);
+      if (clean === TOO_DEEP) return TOO_DEEP;
+      out.push(clean);
+    }
+    return out;
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    const clean = storable(item, depth + 1);
+    if (clean === TOO_DEEP) return TOO_DEEP;
+    // defineProperty: a "__proto__" key stays plain data instead of becoming the prototype.
+    Object.defineProperty(out, cleanString(key), { value: clean, enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+function cleanString(text: string): string {
+  return text.replace(/\u0000/g, '').replace(LONE_SURROGATE, '\uFFFD');
 }

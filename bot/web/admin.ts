@@ -1,0 +1,223 @@
+import crypto from 'node:crypto';
+import type { Request, Response, Server } from 'restify';
+import { buildSummary, type DashboardSummary } from '../analytics/summary.js';
+import { windowEndingAt } from '../analytics/window.js';
+import type { AppContext } from './context.js';
+import { html, messagePage, page, sendHtml, trusted, type Html } from './html.js';
+
+/**
+ * The analysts' dashboard: GET /admin (HTML with charts) and GET /admin/api/summary (JSON), both behind
+ * ADMIN_TOKEN. The token comes as `Authorization: Bearer …`, or once as `?token=…` from a browser, which
+ * is then swapped for an HttpOnly SameSite=Strict cookie (and the token removed from the address bar).
+ */
+
+const COOKIE = 'elbow_admin';
+const COOKIE_MAX_AGE_S = 8 * 3600;
+const DAY_CHOICES = [7, 30, 90, 365];
+const DEFAULT_DAYS = 30;
+
+function sha256(value: string): Buffer {
+  return crypto.createHash('sha256').update(value, 'utf8').digest();
+}
+
+/** Constant-time comparison of a presented secret with the expected one (digests, so lengths never leak). */
+export function secretMatches(expected: string, presented: string | undefined | null): boolean {
+  if (typeof presented !== 'string' || presented.length === 0) return false;
+  return crypto.timingSafeEqual(sha256(expected), sha256(presented));
+}
+
+/** The cookie value for a token: derived from it, so the token itself never sits in the browser. */
+export function sessionValue(token: string): string {
+  return sha256(`elbow-admin-session:${token}`).toString('hex');
+}
+
+function cookieOf(req: Request, name: string): string | undefined {
+  const header = req.headers.cookie;
+  if (typeof header !== 'string') return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+function bearerOf(req: Request): string | undefined {
+  const header = req.headers.authorization;
+  const match = typeof header === 'string' ? /^Bearer\s+(.+)$/i.exec(header.trim()) : null;
+  return match?.[1];
+}
+
+/** How a request stands with the admin token. */
+export type AdminAccess = 'disabled' | 'denied' | 'granted' | 'granted-by-query';
+
+/** Decides access: no token configured → disabled; a valid bearer, cookie or ?token= → granted. Pure. */
+export function adminAccess(adminToken: string | undefined, presented: { bearer?: string; cookie?: string; query?: string | null }): AdminAccess {
+  if (!adminToken) return 'disabled';
+  if (secretMatches(adminToken, presented.bearer)) return 'granted';
+  if (secretMatches(sessionValue(adminToken), presented.cookie)) return 'granted';
+  if (secretMatches(adminToken, presented.query)) return 'granted-by-query';
+  return 'denied';
+}
+
+function accessOf(req: Request, ctx: AppContext): { access: AdminAccess; params: URLSearchParams } {
+  const params = new URL(req.url ?? '/', 'http://local').searchParams;
+  return { access: adminAccess(ctx.config.ADMIN_TOKEN, { bearer: bearerOf(req), cookie: cookieOf(req, COOKIE), query: params.get('token') }), params };
+}
+
+function isHttps(req: Request, ctx: AppContext): boolean {
+  const proto = req.headers['x-forwarded-proto'];
+  return (typeof proto === 'string' && proto.split(',')[0].trim() === 'https') || (req as unknown as { isSecure?: () => boolean }).isSecure?.() === true || ctx.config.publicBaseUrl.startsWith('https:');
+}
+
+function daysOf(params: URLSearchParams): number {
+  const days = Number(params.get('days'));
+  return DAY_CHOICES.includes(days) ? days : DEFAULT_DAYS;
+}
+
+async function summaryFor(ctx: AppContext, days: number): Promise<DashboardSummary> {
+  const now = ctx.now();
+  return buildSummary(ctx.db, ctx.knowledge.current(), { window: windowEndingAt(now, days * 86_400_000), now });
+}
+
+function deny(res: Response, access: AdminAccess, json: boolean): void {
+  if (access === 'disabled') {
+    if (json) res.send(404, { error: 'admin disabled' });
+    else sendHtml(res, 404, messagePage('Admin disabled', 'admin disabled: set ADMIN_TOKEN to turn on the dashboard.'));
+    return;
+  }
+  if (json) {
+    res.header('WWW-Authenticate', 'Bearer realm="elbow-admin"');
+    res.send(401, { error: 'admin token required' });
+    return;
+  }
+  sendHtml(res, 401, loginPage(), { 'WWW-Authenticate': 'Bearer realm="elbow-admin"' });
+}
+
+function loginPage(): string {
+  return page({
+    title: 'Sign in',
+    body: html`<section class="message"><h1>Analytics dashboard</h1>
+<p>Enter the admin token to see the dashboard.</p>
+<form class="login" method="get" action="/admin">
+<label for="token">Admin token</label>
+<input id="token" name="token" type="password" autocomplete="current-password" required>
+<button type="submit">Open dashboard</button>
+</form></section>`,
+  });
+}
+
+function percent(rate: number | null): string {
+  return rate === null ? '–' : `${Math.round(rate * 1000) / 10}%`;
+}
+
+function articleLink(id: string | null, title?: string | null): Html | string {
+  return id ? html`<a href="/kb/${encodeURIComponent(id)}">${title ?? id}</a>` : '–';
+}
+
+function table(caption: string, headers: string[], rows: Html[], empty: string): Html {
+  return html`<section class="panel"><h2>${caption}</h2>${
+    rows.length
+      ? html`<table><thead><tr>${headers.map((h) => html`<th scope="col">${h}</th>`)}</tr></thead><tbody>${rows}</tbody></table>`
+      : html`<p class="empty">${empty}</p>`
+  }</section>`;
+}
+
+/** JSON for a <script type="application/json"> block: nothing in it can close the tag. */
+function jsonForScript(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+/** The dashboard page for a summary. */
+export function dashboardPage(summary: DashboardSummary, days: number): string {
+  const { kpis } = summary;
+  const kpi = (label: string, value: string, note: string) => html`<div class="kpi"><span class="kpi-value">${value}</span><span class="kpi-label">${label}</span><span class="kpi-note">${note}</span></div>`;
+  const body = html`<h1>Elbow analytics</h1>
+<p class="window">Last ${days} days (${summary.window.since.slice(0, 10)} to ${summary.window.until.slice(0, 10)}, UTC) ·
+${DAY_CHOICES.map((d) => (d === days ? html`<strong>${d}d</strong> ` : html`<a href="/admin?days=${d}">${d}d</a> `))}
+· <a href="/admin/api/summary?days=${days}">JSON</a></p>
+<section class="kpis">
+${kpi('Deflection rate', percent(kpis.deflectionRate), `${kpis.deflected} of ${kpis.questions} questions answered without a person`)}
+${kpi('Escalations', String(kpis.escalations), 'requests for a person')}
+${kpi('Open tickets', kpis.openTickets === null ? '–' : String(kpis.openTickets), 'waiting for the help desk')}
+${kpi('Questions', String(kpis.questions), `${kpis.answered} answered with an article`)}
+</section>
+<section class="charts">
+<figure class="panel"><figcaption>Questions per day</figcaption><div class="chart-box"><canvas id="chart-outcomes" role="img" aria-label="Answers, clarifications, no-matches and escalations per day"></canvas></div></figure>
+<figure class="panel"><figcaption>Feedback per day</figcaption><div class="chart-box"><canvas id="chart-feedback" role="img" aria-label="Solved and Not solved clicks per day"></canvas></div></figure>
+</section>
+<script type="application/json" id="dashboard-data">${trusted(jsonForScript({ series: summary.series }))}</script>
+${table(
+  'Knowledge gaps',
+  ['Asked', 'Example questions', 'Key words', 'Nearest article'],
+  summary.gaps.map(
+    (g) => html`<tr><td class="num">${g.count}</td><td><ul class="examples">${g.examples.map((e) => html`<li>${e}</li>`)}</ul></td><td>${g.terms.join(', ')}</td><td>${articleLink(g.nearestArticle, g.nearestTitle)}${g.nearestArticle ? html` <span class="score">(${g.nearestScore.toFixed(2)})</span>` : ''}</td></tr>`,
+  ),
+  'No unanswered questions in this period.',
+)}
+${table(
+  'Top questions',
+  ['Asked', 'Question', 'Usual outcome', 'Article'],
+  summary.topQuestions.map((q) => html`<tr><td class="num">${q.count}</td><td>${q.question}</td><td>${q.outcome}</td><td>${articleLink(q.articleId)}</td></tr>`),
+  'No questions in this period.',
+)}
+${table(
+  'Not helpful articles',
+  ['Article', 'Not solved', 'Solved', 'Shown'],
+  summary.notHelpful.map((a) => html`<tr><td>${articleLink(a.articleId, a.title)}</td><td class="num">${a.notSolved}</td><td class="num">${a.solved}</td><td class="num">${a.shown}</td></tr>`),
+  'Nobody clicked "Not solved" in this period.',
+)}
+${table(
+  'Stale articles',
+  ['Article', 'Reviewed', 'Days ago', 'Owner', 'Why'],
+  summary.stale.map((a) => html`<tr><td>${articleLink(a.id, a.title)}</td><td>${a.reviewed}</td><td class="num">${a.daysSinceReview}</td><td>${a.owner || '–'}</td><td>${a.reasons.join(', ')}</td></tr>`),
+  'Every article was reviewed within a year and has an owner.',
+)}
+${table(
+  'Open tickets',
+  ['Ticket', 'Opened (UTC)', 'Urgency', 'Status', 'Queue', 'Role'],
+  summary.tickets.map((t) => html`<tr class="${t.urgency === 'urgent' ? 'urgent' : ''}"><td>${t.id}</td><td>${t.createdAt.slice(0, 16).replace('T', ' ')}</td><td>${t.urgency}</td><td>${t.status}</td><td>${t.queue ?? '–'}</td><td>${t.role ?? '–'}</td></tr>`),
+  kpis.openTickets === null ? 'Tickets are not available.' : 'No open tickets.',
+)}`;
+  return page({
+    title: 'Analytics',
+    body,
+    bodyClass: 'admin',
+    scripts: ['vendor/chart.umd.js', 'admin.js'],
+    nav: [{ href: '/admin', label: 'Dashboard' }, { href: '/kb', label: 'Articles' }],
+  });
+}
+
+/** Registers GET /admin and GET /admin/api/summary behind ADMIN_TOKEN. */
+export function registerAdmin(server: Server, ctx: AppContext): void {
+  server.get('/admin', async (req: Request, res: Response) => {
+    const { access, params } = accessOf(req, ctx);
+    if (access === 'disabled' || access === 'denied') return deny(res, access, false);
+    if (access === 'granted-by-query') {
+      // Swap the token in the URL (history, logs) for a cookie, then show the page at a clean address.
+      const secure = isHttps(req, ctx) ? '; Secure' : '';
+      const cookie = `${COOKIE}=${sessionValue(ctx.config.ADMIN_TOKEN as string)}; Path=/admin; HttpOnly; SameSite=Strict; Max-Age=${COOKIE_MAX_AGE_S}${secure}`;
+      const days = daysOf(params);
+      res.sendRaw(303, '', { Location: days === DEFAULT_DAYS ? '/admin' : `/admin?days=${days}`, 'Set-Cookie': cookie, 'Cache-Control': 'no-store' });
+      return;
+    }
+    const days = daysOf(params);
+    try {
+      sendHtml(res, 200, dashboardPage(await summaryFor(ctx, days), days));
+    } catch (err) {
+      ctx.logger.error({ err: { name: (err as Error).name, message: String((err as Error).message).slice(0, 200) } }, 'dashboard failed');
+      sendHtml(res, 503, messagePage('Dashboard unavailable', 'The analytics database could not be read. Try again in a minute.'));
+    }
+  });
+
+  server.get('/admin/api/summary', async (req: Request, res: Response) => {
+    const { access, params } = accessOf(req, ctx);
+    if (access === 'disabled' || access === 'denied') return deny(res, access, true);
+    try {
+      res.header('Cache-Control', 'no-store');
+      res.send(200, await summaryFor(ctx, daysOf(params)));
+    } catch (err) {
+      ctx.logger.error({ err: { name: (err as Error).name, message: String((err as Error).message).slice(0, 200) } }, 'summary failed');
+      res.send(503, { error: 'analytics database unavailable' });
+    }
+  });
+}
