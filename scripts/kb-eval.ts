@@ -10,7 +10,7 @@ runMain(() => {
   const kb = openKnowledgeOrExit();
   const { results, metrics } = runEval(kb, cases);
   if (args.flags.has('json')) {
-    process.stdout.write(`${JSON.stringify({ results, summary: { total: metrics.total, correct: metrics.correct, accuracy: metrics.accuracy, metrics } })}\n`);
+    process.stdout.write(`${JSON.stringify({ results, summary: { total: metrics.total, correct: metrics.correct, accuracy: metrics.accuracy } })}\n`);
   } else {
     const misses = cases.map((c, i) => ({ c, r: results[i] })).filter(({ c, r }) => !isCorrect(c, r));
     for (const { c, r } of misses) {

@@ -95,6 +95,8 @@ export class ElbowBot extends ActivityHandler {
 
   private async greet(context: TurnContext): Promise<void> {
     const profile = await this.load(context).then((s) => s.profile);
+    // The role question counts as asked: the first message must not ask it again.
+    profile.lastVisit ??= this.options.ctx.now().toISOString();
     if (profile.role) await context.sendActivity(MESSAGES.greeting);
     else await this.sendCard(context, roleCard(MESSAGES.greeting), `${MESSAGES.greeting}\n\n${MESSAGES.roleAsk} Reply "I'm a nurse", "I'm a physician" or "other".`);
   }

@@ -1,6 +1,6 @@
 import lunr from 'lunr';
 import type { Article } from './article.js';
-import { applySynonyms, type SynonymMap } from './synonyms.js';
+import { applySynonyms, expandCaseSensitive, type SynonymMap } from './synonyms.js';
 import { tokenize } from './tokenize.js';
 
 /** Field boosts: a hit in a title or an alternate question says more than one in the body. */
@@ -9,7 +9,7 @@ export type FieldName = keyof typeof FIELD_BOOSTS;
 
 /** Turns text into the space-joined, synonym-expanded tokens that lunr indexes. */
 export function fieldText(text: string, synonyms: SynonymMap): string {
-  return applySynonyms(tokenize(text), synonyms)
+  return applySynonyms(tokenize(expandCaseSensitive(text, synonyms)), synonyms)
     .flatMap((g) => g.terms)
     .join(' ');
 }

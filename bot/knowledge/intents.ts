@@ -33,7 +33,7 @@ const ESCALATE_PATTERNS = [
 
 /** "How do I reach the help desk" asks for contact details (an article), not for a person now. */
 const CONTACT_INFO_QUESTION =
-  /\b(?:how (?:do|can|would|should) (?:i|we|you)|how to|where (?:do|can) (?:i|we)|what(?:'s| is)(?: the)? (?:best )?way to)\s+(?:reach|contact|call|email|phone|get (?:a )?hold of|find)\b(?![\w\s']*\b(?:human|person|someone|somebody|agent|representative|real|live)\b)/;
+  /\b(?:how (?:do|can|would|should) (?:i|we|you)|how to|where (?:do|can) (?:i|we)|what(?:'s| is)(?: the)? (?:best )?way to)\s+(?:reach|contact|call|email|phone|get (?:a )?hold of|find|put in|open|submit|create|log|file|raise|check)\b(?![\w\s']*\b(?:human|person|someone|somebody|agent|representative|real|live)\b)/;
 
 /** True when the user asks for a person / the help desk / a ticket. */
 export function asksForPerson(raw: string): boolean {
@@ -105,11 +105,18 @@ const FRAMED_DECLINE_PATTERNS = [
   /\btogether\b[\w\s]{0,10}\?|\b(?:at the same time|same line|y-?site)\b/,
 ];
 
+/** "held dose of", "wrong dose for": a dose as an EHR record, not a dosing question. */
+const NOT_AN_EHR_DOSE = String.raw`\b(?<!\b(?:held|refused|missed|wrong|late|early|skipped|given|next|scheduled|due|documented|charted|extra|duplicate|first|last|time|prn|this|that|a|one)\s)`;
+
+/** "How do I document / chart / order ...": EHR mechanics, even when a drug or a lab is named. */
+const EHR_HOW_TO =
+  /^(?:how (?:do|can|should|would) (?:i|we|you)|how to|where (?:do|can|would|should) (?:i|we)|where to)\s+(?:document|chart|enter|record|scan|find|see|print|reprint|sign|cosign|verify|override|pull|mark|edit|fix|correct|undo|cancel|add|remove|view|look up|reconcile|release|acknowledge|link|order)\b/;
+
 const DECLINE_PATTERNS = [
   // Dosing.
   /\b(?:what(?:'s| is)? the|right|correct|usual|normal|max(?:imum)?|starting|loading|pediatric|peds|renal|weight[- ]based)\s+(?:dose|dosage|dosing|rate)\b/,
-  /\b(?:dose|dosage|dosing)\s+(?:of|for)\b/,
-  new RegExp(String.raw`\b(?:dose|dosage|dosing)\b[\w\s]{0,20}\b(?:${DRUG})\b|\b(?:${DRUG})\s+(?:dose|dosage|dosing)\b`),
+  new RegExp(String.raw`${NOT_AN_EHR_DOSE}(?:dose|dosage|dosing)\s+(?:of|for)\b`),
+  new RegExp(String.raw`${NOT_AN_EHR_DOSE}(?:dose|dosage|dosing)\b[\w\s]{0,20}\b(?:${DRUG})\b|\b(?:${DRUG})\s+(?:dose|dosage|dosing)\b`),
   /\bhow (?:much|many)\b[\w\s]{0,30}\b(?:mg|mcg|units?|ml|tabs?|tablets?|doses?|should|can|to give|do i give)\b/,
   new RegExp(String.raw`\bhow (?:much|many)\s+(?:${DRUG})\b`),
   /\b\d+(?:\.\d+)?\s*(?:mg|mcg|units?|ml|meq|mmol)(?:\/(?:kg|hr|h|min|day))?\b[\w\s]{0,40}\b(?:ok|safe|too (?:much|high|low)|right|correct|enough)\b/,
@@ -132,6 +139,7 @@ const DECLINE_PATTERNS = [
   /\bwhat (?:do|should|can) (?:i|we) (?:give|do|start|use|order) (?:for|about|if|when|with)\b(?![\w\s]{0,30}\b(?:ehr|system|screen|login|password|printer|scanner|order set|chart|list|epic|cerner|computer|ticket)\b)/,
   new RegExp(String.raw`\b(?:what|which) (?:abx|antibiotics?|meds?|medications?|drugs?|pain meds?|fluids?|treatment|dose)\b[\w\s]{0,20}\b(?:${CONDITIONS}|should (?:i|we)|do (?:i|we) (?:give|start|use|order))\b`),
   /\b(?:hold|give|skip) (?:the |his |her |their )?(?:\w+ )?(?:dose|med|meds|medication)s? (?:if|when|because|since|for)\b/,
+  new RegExp(String.raw`\b(?:hold|give|skip|stop|start|double)\s+(?:the |his |her |their )?(?:${DRUG})\s+(?:if|when|for|with|since|because|until)\b`),
   // Interpreting results.
   new RegExp(String.raw`\b(?:normal|critical|high|low|elevated|abnormal|dangerous|concerning)\s+(?:range\s+)?(?:for|of)?\s*(?:a |an |the )?(?:${LABS})\b(?! (?:alert|alerts|flag|flags|column|row|field|result|results|value|values)\b)`),
   /\b(?:what(?:'s| is| are)? (?:a )?normal|reference range|normal range|normal value)s?\b/,
@@ -139,7 +147,8 @@ const DECLINE_PATTERNS = [
   new RegExp(String.raw`\bis (?:a |an |the |his |her |this )?(?:${LABS})(?: level)? (?:of )?[<>]?\d[\d./]*\s*\w*\s*(?:normal|high|low|bad|ok|okay|dangerous|critical|concerning)\b`),
   /\b(?:interpret|interpreting|interpretation|read|reading) (?:this |the |my |a |an |his |her )?(?:lab|labs|result|results|ekg|ecg|rhythm|strip|abg|x-?ray|ct|scan|value|level)s?\b(?![\w\s]{0,20}\b(?:won|not|wont|cant|viewer|tab|screen|open|show|load|print)\b)/,
   /\bwhat does (?:a |an |this |the |his |her |my pt'?s? )?(?:[\w/&.-]+ ){0,3}(?:mean|indicate|suggest)\b(?![\w\s]{0,20}\b(?:error|message|icon|button|flag|symbol|color|colour|column|status|banner|screen)\b)/,
-  /\b(?:diagnos(?:e|is|es)|differential|prognosis)\b(?! (?:code|codes|list|field|column|search|missing|not|required))/,
+  // Asking for a diagnosis (an order that "needs a diagnosis" is an EHR field, not a clinical question).
+  /\b(?:what|which)(?:'?s| is| are| could| might| would)?(?: be)? (?:the |a |his |her |their |my pts? |likely |possible )*(?:diagnosis|diagnoses|differential|dx|ddx)\b|\b(?:diagnose|dx)\s+(?:this|my|a|an|him|her|them|the (?:pt|patient))\b|\bdifferential (?:for|of|dx|diagnosis)\b|\bprognosis\b/,
   /\bis (?:this|that|it|his|her) (?:rhythm|rash|wound|ekg|ecg|result|level|value|lab)\b[\w\s]{0,20}\b(?:normal|ok|okay|bad|dangerous|serious|concerning)\b/,
   /\bis (?:that|this|it) (?:concerning|dangerous|normal|critical|bad|too (?:high|low))\b/,
   // A value with a bedside question: "bp 180/100 should i ...", "hr 48 hold ...".
@@ -149,24 +158,53 @@ const DECLINE_PATTERNS = [
 /** True when the message asks for clinical judgement: doses, result interpretation, treatment. */
 export function isClinicalQuestion(raw: string): boolean {
   const text = prepare(raw);
+  if (EHR_HOW_TO.test(text)) return false;
   if (DECLINE_PATTERNS.some((p) => p.test(text))) return true;
   return (CLINICAL_ITEM.test(text) || AMBIGUOUS_CLINICAL.test(text)) && FRAMED_DECLINE_PATTERNS.some((p) => p.test(text));
+}
+
+const DRUG_WORD = new RegExp(String.raw`^(?:${DRUG_NAMES}|${DRUG_SUFFIXES})$`);
+/** Opioids, benzodiazepines and stimulants: prescribing them electronically needs extra steps. */
+const CONTROLLED_WORD =
+  /^(?:oxycodone|oxy|oxycontin|percocet|norco|vicodin|hydrocodone|morphine|ms ?contin|dilaudid|hydromorphone|fentanyl|methadone|suboxone|buprenorphine|tramadol|ultram|codeine|tylenol ?3|ativan|lorazepam|xanax|alprazolam|valium|diazepam|klonopin|clonazepam|adderall|ritalin|vyvanse|ambien|zolpidem|[a-z]*(?:codone|morphone|azepam|azolam))$/;
+const SHORT_DRUG_WORDS = new Set(['abx', 'kcl', 'tpa', 'ffp', 'pcn', 'vanc', 'prbc', 'prbcs', 'insulin']);
+const LAB_WORDS = new Set(
+  'cbc bmp cmp lft lfts bcx ucx ua inr ptt trop troponin lactate lactic a1c abg vbg bnp lipase culture cultures procal procalcitonin tsh ddimer panel'.split(' '),
+);
+
+/**
+ * The word class of a clinical word the articles never name: a drug is a "medication", a test is a "lab result".
+ * Lets "ceftriaxone not on my emar" search like "medication not on the mar" instead of as an unknown word.
+ */
+export function clinicalWordClass(token: string): string[] | null {
+  if (LAB_WORDS.has(token)) return ['lab', 'result'];
+  if (CONTROLLED_WORD.test(token)) return ['medication', 'controlled', 'substance'];
+  if (SHORT_DRUG_WORDS.has(token) || (token.length >= 5 && /^[a-z]+$/.test(token) && DRUG_WORD.test(token))) return ['medication'];
+  return null;
 }
 
 // ---------------------------------------------------------------- urgent
 
 const EVERYONE = String.raw`(?:nobody|no one|noone|none of us|everyone|everybody|all of us|all (?:the )?(?:nurses|docs|staff|users|computers|workstations|screens)|whole (?:unit|floor|hospital|department|dept|team|clinic|ed|icu|building)|entire (?:unit|floor|hospital|department|dept|team|clinic|ed|icu|building)|the unit|our unit|the floor|our floor|multiple (?:people|users|units|computers))`;
 
-/** A system-wide outage, happening now. */
+const NOBODY = String.raw`(?:nobody|no one|noone|none of us|not a single (?:person|one|computer))`;
+
+/** A system-wide outage, or a patient put at risk by the system: urgent unless planned or reported afterwards. */
 const OUTAGE_PATTERNS = [
-  /\b(?:ehr|epic|cerner|system|systems|everything|network|computers?|chart(?:ing)?|emr|whole (?:unit|floor|hospital|department)|all (?:the )?(?:computers|workstations|screens))\b[\w\s']{0,25}\b(?:is |are |went |just |completely |totally )*(?:down|offline|crashed|out)\b/,
+  new RegExp(String.raw`\b${NOBODY}\b[\w\s']{0,30}\bcan (?:get|log|sign|chart|access|open|see|use)\b`),
+  /\b(?:ehr|epic|cerner|system|systems|everything|network|computers?|chart(?:ing)?|emr|whole (?:unit|floor|hospital|department)|all (?:the )?(?:computers|workstations|screens))\b[\w\s']{0,25}\b(?:is |are |went |just |completely |totally )*(?:down|offline|crashed|out of service|out of order)\b/,
   /\b(?:downtime|down time|outage|unplanned down|system down|site down|hospital[- ]wide)\b/,
   new RegExp(String.raw`\b${EVERYONE}\b[\w\s']{0,30}\b(?:cant|can't|cannot|unable to|not able to|can not|locked out|kicked out|getting (?:an |the )?error)\b`),
   new RegExp(String.raw`\b${EVERYONE}\b[\w\s']{0,20}\b(?:is|are|got|gets|get|keeps?) (?:down|locked|kicked|frozen|an error|the same error)\b`),
+  /\b(?:pt|pts|patient|patients)(?:'s)?(?: (?:is|are|could be|may be|might be))? (?:safety|harm|at risk|in danger|unsafe)\b|\bsafety (?:issue|risk|concern)\b|\bunsafe\b|\bnear miss\b/,
+  /\b(?:could|might|may|will) (?:\w+ ){0,3}?(?:wrong (?:med|meds|medication|dose|drug|treatment|blood|patient)|harm|hurt|overdose)\b/,
+  /\b(?:dose|doses|dosage|rate|concentration)\b[\w\s']{0,30}\b(?:doesnt|doesn't|does not|dont|don't|didnt|didn't|not) match\b|\b(?:different|wrong) (?:dose|dosage|rate|concentration)\b/,
+  /\b(?:wrong patient|wrong pt|another patient'?s?|other patient'?s?)\b[\w\s]{0,30}\b(?:right now|currently|still|keeps?|is being|are being|going to|just now)\b/,
 ];
 
 /** Planned, past or "how do I report it" context: the topic may be urgent, the message is not. */
-const NOT_NOW = /\b(?:planned|scheduled|upcoming|next|future|tomorrow|later this|this (?:weekend|week)|next (?:week|month)|drill|practice|last (?:week|month|night|shift|time)|yesterday|(?:file|submit|write|fill out|complete|enter) (?:a |an )?(?:safety |incident |event )?report|report(?:ing)? (?:a|an|the) (?:safety|near miss|event|incident))\b/;
+const NOT_NOW =
+  /\b(?:planned|scheduled|upcoming|next|future|tomorrow|later this|this (?:weekend|week)|next (?:week|month)|drill|practice|last (?:week|month|night|shift|time)|yesterday|after (?:the )?(?:downtime|outage|fact)|(?:file|submit|write|fill out|complete|enter) (?:a |an )?(?:safety |incident |event )?report|(?:how|where)\b[\w\s']{0,15}\b(?:report|file|submit))\b/;
 
 const URGENT_PATTERNS = [
   /\bcode (?:blue|stroke|sepsis|stemi|trauma|white|pink|rapid|grey|gray)\b/,
@@ -179,14 +217,11 @@ const URGENT_PATTERNS = [
   /\b(?:pt|patient|he|she)\b[\w\s']{0,15}\bneeds?\b[\w\s']{0,30}\b(?:now|right now|asap|immediately|stat)\b/,
   /\b(?:in front of me|at the bedside right now|right now for (?:a|my) (?:pt|patient)|bedside waiting|in (?:severe |a lot of |so much )?pain)\b/,
   /\b(?:cant|can't|cannot|unable to|not able to) (?:give|pull|get|administer|hang) (?:any |the |my |his |her |their )?(?:meds|medications?|medicine|drugs|insulin|blood|antibiotics?|pain meds)\b/,
-  /\b(?:pt|pts|patient|patients)(?:'s)?(?: (?:is|are|could be|may be|might be))? (?:safety|harm|at risk|in danger|unsafe)\b|\bsafety (?:issue|risk|concern)\b|\bunsafe\b|\bnear miss\b/,
   /\b(?:about to|almost|nearly|going to) (?:\w+ ){0,2}?(?:give|gave|giving|hang|hung|hanging|administer|push|pushed|transfuse|pull)\b/,
-  /\b(?:could|might|may|will) (?:\w+ ){0,3}?(?:wrong (?:med|meds|medication|dose|drug|treatment|blood|patient)|harm|hurt|overdose)\b/,
-  /\b(?:wrong patient|wrong pt|another patient'?s?|other patient'?s?)\b[\w\s]{0,30}\b(?:right now|currently|still|keeps?|is being|are being|going to|just now)\b/,
   /\bdeliver(?:ing|y) (?:now|right now)\b|\bin labor\b|\bactive(?:ly)? (?:bleeding|seizing)\b/,
 ];
 
-/** True when the message shows a patient is waiting, care is blocked now, or a system is down for many. */
+/** True when the message shows a patient is waiting, care is blocked now, or a system is down for many or unsafe. */
 export function isUrgent(raw: string): boolean {
   const text = prepare(raw);
   if (URGENT_PATTERNS.some((p) => p.test(text))) return true;
@@ -207,14 +242,15 @@ export function describesCurrentProblem(raw: string): boolean {
 // ---------------------------------------------------------------- small talk
 
 const ACK = String.raw`(?:ok(?:ay)?|k|kk|sure|cool|alright|all right|yes|yep|yeah|no|nope|nah|lol|lmao|haha+|hehe|hm+|oh|oops|sorry|nvm|never ?mind|great|nice|wow|fine|good|sounds good|will do|got it|understood|perfect|awesome|sweet|:\)|:\(|👍|🙏|😀|🙂)`;
-const THANKS = String.raw`(?:thanks?(?: you)?(?: (?:so|very) much)?|thx|tx|ty|tysm|thank u|cheers|much appreciated|appreciate (?:it|you|that)|you'?re (?:the best|awesome|great|a lifesaver))`;
+const THANKS = String.raw`(?:(?:thanks?(?: you)?|thank u|thx|tx|ty|tysm|cheers|much appreciated|appreciate (?:it|you|that|the help))(?: (?:so|very) much)?(?: for (?:the |your |all (?:the |your )?)?(?:help|info|information|answer|tip|tips|assistance|that|this))?|you'?re (?:the best|awesome|great|a lifesaver))`;
 const WORKED = String.raw`(?:(?:that|it|this) (?:worked|fixed it|helped|did it|did the trick|solved it)|that fixed it|worked|fixed|solved|all set|all good)`;
 const NAME = String.raw`(?: (?:elbow|bot|there|team|all|everyone|again|a lot|a bunch|man|friend))*`;
 
 const SMALLTALK: { kind: SmalltalkKind; pattern: RegExp }[] = [
   { kind: 'greeting', pattern: new RegExp(String.raw`^(?:hi+|hello+|hey+|hiya|howdy|yo|hola|good (?:morning|afternoon|evening|day)|greetings|morning|afternoon|evening|sup|what'?s up|wassup)${NAME}$`) },
-  { kind: 'thanks', pattern: new RegExp(String.raw`^(?:(?:${ACK}|${WORKED})[ ,]*)*(?:${THANKS}${NAME})(?:[ ,]*(?:${ACK}|${WORKED}))*$|^(?:${ACK}[ ,]*)*${WORKED}(?:[ ,]*(?:${ACK}|${THANKS}))*${NAME}$`) },
-  { kind: 'bye', pattern: new RegExp(String.raw`^(?:(?:${ACK}|${THANKS}|gotta go|got to go|have to go|i'?m out|im out)[ ,]*)*(?:bye+(?: bye)?|goodbye|good bye|bye for now|see (?:you|ya)(?: later| tomorrow)?|later|cya|good ?night|have a good (?:one|day|night|shift)|ttyl|signing off|gotta go|got to go|i'?m out|im out)${NAME}$`) },
+  // Items are separated by at least one space or comma, so no word can be split two ways (no backtracking blow-up).
+  { kind: 'thanks', pattern: new RegExp(String.raw`^(?:(?:${ACK}|${WORKED})[ ,]+){0,4}${THANKS}${NAME}(?:[ ,]+(?:${ACK}|${WORKED})){0,4}$|^(?:${ACK}[ ,]+){0,4}${WORKED}(?:[ ,]+(?:${ACK}|${THANKS})){0,4}${NAME}$`) },
+  { kind: 'bye', pattern: new RegExp(String.raw`^(?:(?:${ACK}|${THANKS}|gotta go|got to go|have to go|i'?m out|im out)[ ,]+){0,4}(?:bye+(?: bye)?|goodbye|good bye|bye for now|(?:see (?:you|ya|u)|cya|catch (?:you|ya))(?: later| tomorrow| soon| around)?|later|laters|good ?night|have a good (?:one|day|night|shift|weekend)|ttyl|signing off|gotta go|got to go|i'?m out|im out)${NAME}$`) },
   { kind: 'about', pattern: /^(?:who (?:are|r) (?:you|u)|what (?:are|r) (?:you|u)|what(?:'?s| is) your name|what (?:do i|should i|can i) call (?:you|u)|who (?:made|built|created|programmed) (?:you|u|this)|what can (?:you|u) (?:do|help (?:me )?with|help with)|what do (?:you|u) do|how (?:does|do) (?:this|you|u) work|(?:are|r) (?:you|u) (?:a |an )?(?:real )?(?:bot|robot|human|real|ai|person|computer|machine)|what is (?:this|elbow)|help|menu|commands|options|what can i ask(?: (?:you|u))?|what (?:kind|kinds|sort|sorts|type|types) of (?:stuff|things|questions) (?:can|do|should) i ask(?: (?:you|u))?|how can (?:you|u) help(?: me)?|what (?:do|can) (?:you|u) (?:know|help with)|what is this bot)$/ },
   { kind: 'howareyou', pattern: /^(?:how (?:are|r) (?:you|u)(?: doing| today)?|how'?s it going|how are things|you ok|how'?s your (?:day|shift)|how have you been)$/ },
   { kind: 'ack', pattern: new RegExp(String.raw`^${ACK}(?:[ ,]+${ACK}){0,3}$`) },

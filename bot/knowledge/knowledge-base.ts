@@ -37,16 +37,26 @@ export function createKnowledgeBase(articles: Article[], synonyms: SynonymMap, s
   return fromIndex(articles, synonyms, buildIndex(articles, synonyms), sourceHash, builtAt);
 }
 
+/**
+ * idf weighting. bodyDocumentWeight: how much an article that mentions a word only in its body counts towards the word's document frequency.
+ * Bodies share a lot of procedure words ("call the help desk", "sign out and back in"), so a word that is
+ * in many bodies but few titles, questions or tags still tells articles apart.
+ */
+export const IDF_TUNING = { bodyDocumentWeight: 0.35 };
+
 function fromIndex(articles: Article[], synonyms: SynonymMap, index: lunr.Index, sourceHash: string, builtAt: Date): KnowledgeBase {
   const idf = new Map<string, number>();
   const n = articles.length;
   for (const [term, posting] of Object.entries((index as unknown as { invertedIndex: Record<string, Record<string, Record<string, object>>> }).invertedIndex)) {
-    const docs = new Set<string>();
+    const keyDocs = new Set<string>();
+    const bodyDocs = new Set<string>();
     for (const [field, refs] of Object.entries(posting)) {
       if (field === '_index') continue;
-      for (const ref of Object.keys(refs)) docs.add(ref);
+      for (const ref of Object.keys(refs)) (field === 'body' ? bodyDocs : keyDocs).add(ref);
     }
-    idf.set(term, Math.log(1 + (n - docs.size + 0.5) / (docs.size + 0.5)));
+    const bodyOnly = [...bodyDocs].filter((ref) => !keyDocs.has(ref)).length;
+    const df = keyDocs.size + IDF_TUNING.bodyDocumentWeight * bodyOnly;
+    idf.set(term, Math.log(1 + (n - df + 0.5) / (df + 0.5)));
   }
   return {
     articles,

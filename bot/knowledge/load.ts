@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import matter from 'gray-matter';
+import YAML from 'yaml';
 import { z } from 'zod';
 import type { Article } from './article.js';
 import { parseBody } from './body.js';
@@ -43,13 +44,14 @@ const FrontMatterSchema = z.object({
   urgent: z.boolean().default(false),
 });
 
-/** Parses one article file's text; returns the article or the problems found. */
-export function parseArticle(file: string, text: string): { article?: Article; problems: ArticleProblem[] } {
+/** Parses one article file's text; returns the article (or the problems found) and the id its front matter claims. */
+export function parseArticle(file: string, text: string): { article?: Article; id?: string; problems: ArticleProblem[] } {
   const problems: ArticleProblem[] = [];
   let parsed: matter.GrayMatterFile<string>;
   try {
-    // gray-matter caches by content; pass an empty options object to avoid a stale cache on hot reload.
-    parsed = matter(text, {});
+    // gray-matter caches by content; passing options avoids a stale cache on hot reload. The YAML 1.2 core schema
+    // keeps dates as written, so an impossible "2026-02-30" is reported instead of rolling over to March 2.
+    parsed = matter(text, { engines: { yaml: (source: string) => (YAML.parse(source) ?? {}) as object } });
   } catch (err) {
     return { problems: [{ file, field: 'front matter', message: `is not valid YAML (${(err as Error).message.split('\n')[0]})` }] };
   }
@@ -60,16 +62,18 @@ export function parseArticle(file: string, text: string): { article?: Article; p
     }
     return { problems };
   }
+  const id = fm.data.id;
   const expectedId = path.basename(file, '.md');
-  if (fm.data.id !== expectedId) {
-    problems.push({ file, field: 'id', message: `"${fm.data.id}" must equal the file name "${expectedId}"` });
+  if (id !== expectedId) {
+    problems.push({ file, field: 'id', message: `"${id}" must equal the file name "${expectedId}"` });
   }
   const body = parseBody(parsed.content);
   if (!body.quickAnswer) problems.push({ file, field: 'body', message: 'missing the quick-answer paragraph before the first heading' });
   if (body.steps.length === 0) problems.push({ file, field: 'body', message: 'missing a "## Steps" section with a numbered list' });
-  if (problems.length > 0) return { problems };
+  if (problems.length > 0) return { id, problems };
   return {
     article: { ...fm.data, ...body, body: parsed.content.trim(), file },
+    id,
     problems,
   };
 }
@@ -90,14 +94,11 @@ export function loadArticles(articlesDir: string): Article[] {
     const file = path.join(articlesDir, name);
     const result = parseArticle(file, fs.readFileSync(file, 'utf8'));
     problems.push(...result.problems);
-    if (!result.article) continue;
-    const earlier = seen.get(result.article.id);
-    if (earlier) {
-      problems.push({ file, field: 'id', message: `duplicate id "${result.article.id}" (also in ${earlier})` });
-      continue;
-    }
-    seen.set(result.article.id, file);
-    articles.push(result.article);
+    // Duplicates are checked on the claimed id, even when the file has other problems too.
+    const earlier = result.id === undefined ? undefined : seen.get(result.id);
+    if (earlier) problems.push({ file, field: 'id', message: `duplicate id "${result.id}" (also in ${earlier})` });
+    else if (result.id !== undefined) seen.set(result.id, file);
+    if (result.article && !earlier) articles.push(result.article);
   }
   if (files.length === 0) problems.push({ file: articlesDir, field: 'directory', message: 'contains no .md articles' });
   if (problems.length > 0) throw new KnowledgeError(problems);

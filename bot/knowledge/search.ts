@@ -1,7 +1,8 @@
 import lunr from 'lunr';
 import type { AskerRole } from './article.js';
 import type { KnowledgeBase } from './knowledge-base.js';
-import type { NormalizedQuery } from './normalize.js';
+import { fieldText } from './index-builder.js';
+import { isOffTopicWord, type NormalizedQuery } from './normalize.js';
 
 /** One ranked article for a query. */
 export interface SearchHit {
@@ -13,6 +14,8 @@ export interface SearchHit {
    * only in the body, or only through a typo correction, counts for less than one in the title, questions or tags.
    */
   coverage: number;
+  /** How closely (0..1) the query matches the article's most similar title or alternate question. */
+  similarity: number;
 }
 
 /** Options for `search`. */
@@ -29,6 +32,8 @@ export const SEARCH_TUNING = {
   unknownWordWeight: 3.2,
   /** Weight of an unknown token with digits (unit names like 5n, times like 0200): says little either way. */
   unknownCodeWeight: 0.3,
+  /** Weight of a word about an everyday non-EHR topic ("lunch", "parking"): strong evidence of off-topic. */
+  offTopicWeight: 4.5,
   /** Boost of a typo-corrected term relative to an exact one, in the lunr query. */
   fuzzyBoost: 0.6,
   /** Coverage credit of a word matched only through a typo correction. */
@@ -41,6 +46,10 @@ export const SEARCH_TUNING = {
   maxFuzzyAlternatives: 3,
   /** How much coverage shapes the score: score * (1 - w + w * coverage). */
   coverageWeight: 0.6,
+  /** Score boost for the article whose title or one alternate question is most like the query: * (1 + b * similarity). */
+  questionBoost: 1,
+  /** How many leading hits the phrasing boost re-ranks. */
+  rerankDepth: 12,
 };
 
 interface ResolvedTerm {
@@ -66,12 +75,26 @@ function stem(word: string): string {
   return s;
 }
 
+/** lunr builds typo-tolerant token sets with TokenSet.fromFuzzyString (missing from @types/lunr). */
+const fuzzySet = (lunr.TokenSet as unknown as { fromFuzzyString(word: string, distance: number): lunr.TokenSet }).fromFuzzyString;
+
 function fuzzyAlternatives(kb: KnowledgeBase, word: string): string[] {
   if (word.length < 5 || !/^\p{L}+$/u.test(word)) return [];
+  const memo = cacheOf(kb).fuzzy;
+  let alternatives = memo.get(word);
+  if (!alternatives) {
+    alternatives = lookUpFuzzy(kb, word);
+    if (memo.size > 10_000) memo.clear();
+    memo.set(word, alternatives);
+  }
+  return alternatives;
+}
+
+function lookUpFuzzy(kb: KnowledgeBase, word: string): string[] {
   const distance = word.length >= 9 ? 2 : 1;
   const found = new Set<string>();
   for (const form of new Set([word, stem(word)])) {
-    for (const alt of kb.vocabulary.intersect(lunr.TokenSet.fromFuzzyString(form, distance)).toArray()) found.add(alt);
+    for (const alt of kb.vocabulary.intersect(fuzzySet(form, distance)).toArray()) found.add(alt);
   }
   // Prefer the rarer (more specific) alternatives: a typo of a topic word matters more than one of a common word.
   return [...found]
@@ -83,6 +106,9 @@ function fuzzyAlternatives(kb: KnowledgeBase, word: string): string[] {
 /** Maps each query group to the index terms it can match (exact stems, else typo-tolerant ones). */
 function resolveGroups(kb: KnowledgeBase, query: NormalizedQuery): GroupTerms[] {
   return query.groups.map((group) => {
+    if (!group.expanded && group.original.length === 1 && isOffTopicWord(group.original[0])) {
+      return { weight: SEARCH_TUNING.offTopicWeight, terms: [] };
+    }
     const exact = [...new Set(group.terms.map(stem).filter((s) => kb.idf.has(s)))];
     if (exact.length > 0) {
       return { weight: Math.max(...exact.map((t) => kb.idf.get(t) ?? 0)), terms: exact.map((term) => ({ term, fuzzy: false })) };
@@ -94,6 +120,67 @@ function resolveGroups(kb: KnowledgeBase, query: NormalizedQuery): GroupTerms[] 
     const weight = group.original.some((t) => /\d/.test(t)) ? SEARCH_TUNING.unknownCodeWeight : SEARCH_TUNING.unknownWordWeight;
     return { weight, terms: [] };
   });
+}
+
+/** One title or alternate question of an article, as index terms with their summed idf. */
+interface Phrasing {
+  terms: Set<string>;
+  weight: number;
+}
+
+/** Per knowledge base: each article's phrasings, and typo alternatives already looked up. */
+interface SearchCache {
+  phrasings: Map<string, Phrasing[]>;
+  fuzzy: Map<string, string[]>;
+}
+
+const caches = new WeakMap<KnowledgeBase, SearchCache>();
+
+function cacheOf(kb: KnowledgeBase): SearchCache {
+  let cache = caches.get(kb);
+  if (!cache) {
+    const phrasings = new Map<string, Phrasing[]>();
+    for (const article of kb.articles) {
+      const sets = [article.title, ...article.questions]
+        .map((text) => new Set(fieldText(text, kb.synonyms).split(' ').map(stem).filter((t) => kb.idf.has(t))))
+        .filter((terms) => terms.size > 0);
+      phrasings.set(
+        article.id,
+        sets.map((terms) => ({ terms, weight: [...terms].reduce((sum, t) => sum + (kb.idf.get(t) ?? 0), 0) })),
+      );
+    }
+    cache = { phrasings, fuzzy: new Map() };
+    caches.set(kb, cache);
+  }
+  return cache;
+}
+
+/**
+ * How closely (0..1) the query matches the article's single most similar phrasing (title or alternate question):
+ * the geometric mean of the share of the query the phrasing covers and the share of the phrasing the query covers.
+ */
+function phrasingSimilarity(kb: KnowledgeBase, groups: GroupTerms[], totalWeight: number, phrasings: Phrasing[]): number {
+  let best = 0;
+  for (const phrasing of phrasings) {
+    let queryCovered = 0;
+    let phrasingCovered = 0;
+    const counted = new Set<string>();
+    for (const group of groups) {
+      let credit = 0;
+      for (const { term, fuzzy } of group.terms) {
+        if (!phrasing.terms.has(term)) continue;
+        if (!counted.has(term)) {
+          counted.add(term);
+          phrasingCovered += kb.idf.get(term) ?? 0;
+        }
+        credit = Math.max(credit, fuzzy ? SEARCH_TUNING.fuzzyCredit : 1);
+      }
+      queryCovered += group.weight * credit;
+    }
+    if (counted.size === 0 || phrasing.weight <= 0) continue;
+    best = Math.max(best, Math.sqrt((queryCovered / totalWeight) * (phrasingCovered / phrasing.weight)));
+  }
+  return best;
 }
 
 type MatchMetadata = Record<string, Record<string, unknown>>;
@@ -108,6 +195,10 @@ function groupCredit(group: GroupTerms, metadata: MatchMetadata): number {
     best = Math.max(best, where * (fuzzy ? SEARCH_TUNING.fuzzyCredit : 1));
   }
   return best;
+}
+
+function byScore(a: SearchHit, b: SearchHit): number {
+  return b.score - a.score || a.id.localeCompare(b.id);
 }
 
 /** Ranks articles for a normalized query. Never throws on user text: queries use lunr's term API. */
@@ -137,8 +228,14 @@ export function search(kb: KnowledgeBase, query: NormalizedQuery, options: Searc
       options.role && options.role !== 'other' && article && !article.roles.includes(options.role) && !article.roles.includes('everyone')
         ? SEARCH_TUNING.otherRoleFactor
         : 1;
-    return { id: result.ref, score: result.score * (1 - w + w * coverage) * roleFactor, coverage };
+    return { id: result.ref, score: result.score * (1 - w + w * coverage) * roleFactor, coverage, similarity: 0 };
   });
-  hits.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
-  return hits.slice(0, limit);
+  // The phrasing boost at most doubles a score, so only the leading hits can be reordered by it.
+  hits.sort(byScore);
+  const phrasings = cacheOf(kb).phrasings;
+  const reranked = hits.slice(0, Math.max(limit, SEARCH_TUNING.rerankDepth)).map((hit) => {
+    const similarity = phrasingSimilarity(kb, searchable, totalWeight, phrasings.get(hit.id) ?? []);
+    return { ...hit, score: hit.score * (1 + SEARCH_TUNING.questionBoost * similarity), similarity };
+  });
+  return reranked.sort(byScore).slice(0, limit);
 }
