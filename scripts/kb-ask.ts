@@ -24,6 +24,6 @@ runMain(() => {
   console.log(`article     ${result.articleId ?? '-'}`);
   console.log(`confidence  ${result.confidence}`);
   for (const hit of decision.hits.slice(0, 5)) {
-    console.log(`  ${hit.id.padEnd(36)} score ${hit.score.toFixed(3)}  coverage ${hit.coverage.toFixed(2)}`);
+    console.log(`  ${hit.id.padEnd(36)} score ${hit.score.toFixed(3)}  coverage ${hit.coverage.toFixed(2)}  similarity ${hit.similarity.toFixed(2)}`);
   }
 });

@@ -132,7 +132,7 @@ const DECLINE_PATTERNS = [
   new RegExp(String.raw`\b(?:give|push|hang|mix|take|combine)\s+(?:${DRUG})\s+(?:with|together|through|iv push|ivp|im)\b`),
   new RegExp(String.raw`\b(?:${DRUG})\s+(?:iv push|ivp|im|subq|sl|pr)\b|\b(?:iv push|ivp)\s+(?:${DRUG})\b`),
   /\b(?:safe|ok|okay|fine) to (?:give|take|push|hold|crush|mix|combine|administer|restart|resume|run)\b/,
-  /\binteract(?:s|ing|ion|ions)?\b(?! (?:alert|warning|check|screen)s?\b)/,
+  /\binteract(?:s|ing|ion|ions)?\b(?! (?:alert|warning|check|screen|pop|popup|pop-up|message|override)s?\b)/,
   /\b(?:contraindicat\w*|side effects?|adverse effects?|black box|allergic cross|cross[- ]react\w*)\b/,
   /\b(?:treat|treatment|manage|management) (?:of|for)\b(?![\w\s]{0,20}\b(?:plan|team) (?:note|tab|activity)\b)/,
   /\bhow (?:do|should) (?:i|we|you) (?:treat|manage)\b/,

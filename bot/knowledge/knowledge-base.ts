@@ -22,7 +22,8 @@ export interface KnowledgeBase {
   builtAt: Date;
 }
 
-const SERIALIZED_VERSION = 3;
+/** Bumped whenever the way articles are indexed changes (tokenizing, synonym rules), so old files are rebuilt. */
+export const SERIALIZED_VERSION = 4;
 
 interface SerializedKnowledgeBase {
   version: number;

@@ -3,6 +3,7 @@ import type { AskerRole } from './article.js';
 import type { KnowledgeBase } from './knowledge-base.js';
 import { fieldText } from './index-builder.js';
 import { isOffTopicWord, type NormalizedQuery } from './normalize.js';
+import { stem } from './tokenize.js';
 
 /** One ranked article for a query. */
 export interface SearchHit {
@@ -63,17 +64,6 @@ interface GroupTerms {
 }
 
 const KEY_FIELDS = ['title', 'questions', 'tags'];
-
-const stemCache = new Map<string, string>();
-function stem(word: string): string {
-  let s = stemCache.get(word);
-  if (s === undefined) {
-    s = lunr.stemmer(new lunr.Token(word, {})).toString();
-    if (stemCache.size > 50_000) stemCache.clear();
-    stemCache.set(word, s);
-  }
-  return s;
-}
 
 /** lunr builds typo-tolerant token sets with TokenSet.fromFuzzyString (missing from @types/lunr). */
 const fuzzySet = (lunr.TokenSet as unknown as { fromFuzzyString(word: string, distance: number): lunr.TokenSet }).fromFuzzyString;
@@ -230,7 +220,7 @@ export function search(kb: KnowledgeBase, query: NormalizedQuery, options: Searc
         : 1;
     return { id: result.ref, score: result.score * (1 - w + w * coverage) * roleFactor, coverage, similarity: 0 };
   });
-  // The phrasing boost at most doubles a score, so only the leading hits can be reordered by it.
+  // The phrasing boost at most doubles a score: re-ranking the leading hits is enough and keeps search cheap.
   hits.sort(byScore);
   const phrasings = cacheOf(kb).phrasings;
   const reranked = hits.slice(0, Math.max(limit, SEARCH_TUNING.rerankDepth)).map((hit) => {

@@ -1,3 +1,5 @@
+import lunr from 'lunr';
+
 const MENTION = /<at\b[^>]*>[\s\S]*?<\/at>/gi;
 const TAG = /<\/?[a-z][^>]*>/gi;
 const ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'", '&nbsp;': ' ' };
@@ -25,4 +27,17 @@ export function tokenize(text: string): string[] {
     .replace(/['\u2018\u2019`]/g, '')
     .split(/[^\p{L}\p{N}]+/u)
     .filter((t) => t.length > 0 && t.length <= 40);
+}
+
+const stemCache = new Map<string, string>();
+
+/** The lunr (Porter) stem of a lower-cased word, as stored in the index; memoized. */
+export function stem(word: string): string {
+  let s = stemCache.get(word);
+  if (s === undefined) {
+    s = lunr.stemmer(new lunr.Token(word, {})).toString();
+    if (stemCache.size > 50_000) stemCache.clear();
+    stemCache.set(word, s);
+  }
+  return s;
 }
