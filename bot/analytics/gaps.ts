@@ -1,4 +1,4 @@
-import lunr from 'lunr';
+import { stem } from '../knowledge/tokenize.js';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
 import { normalize } from '../knowledge/normalize.js';
 import { search } from '../knowledge/search.js';
@@ -50,17 +50,6 @@ export interface ClusterOptions {
 }
 
 type Vector = Map<string, number>;
-
-const stemCache = new Map<string, string>();
-function stem(word: string): string {
-  let s = stemCache.get(word);
-  if (s === undefined) {
-    s = lunr.stemmer(new lunr.Token(word, {})).toString();
-    if (stemCache.size > 20_000) stemCache.clear();
-    stemCache.set(word, s);
-  }
-  return s;
-}
 
 /** Weight of a stem: its inverse document frequency, the maximum for words no article uses. */
 function weightOf(kb: KnowledgeBase, s: string): number {

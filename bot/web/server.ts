@@ -58,7 +58,7 @@ export function createServer({ ctx, adapter, bot, isReady }: ServerOptions): Ser
       return;
     }
     try {
-      await ctx.db.ping();
+      await withTimeout(ctx.db.ping(), READY_PING_MS);
       res.send(200, { status: 'ready', articles: ctx.knowledge.current().articles.length, db: ctx.db.engine });
     } catch {
       res.send(503, { status: 'database unavailable' });
@@ -71,6 +71,17 @@ export function createServer({ ctx, adapter, bot, isReady }: ServerOptions): Ser
     callback();
   });
   return server;
+}
+
+/** How long /readyz waits for the database: a hung database must read as not ready, not hang the probe. */
+const READY_PING_MS = 2000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 // ---------- request bodies ----------
