@@ -27,6 +27,7 @@ import { registerAdmin } from './admin.js';
 import { registerChat } from './chat-page.js';
 import type { AppContext } from './context.js';
 import { registerKbPages } from './kb-pages.js';
+import { registerPolicyPages } from './policy-pages.js';
 import { securityHeaders } from './security.js';
 import { createServer } from './server.js';
 import { registerStatic } from './static.js';
@@ -118,6 +119,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   registerKbPages(server, ctx);
   registerAdmin(server, ctx);
   registerChat(server, ctx);
+  registerPolicyPages(server, ctx);
   registerTicketRoutes(server, { ...ctx, notify: helpDesk.notify });
 
   const watcher = config.HOT_RELOAD

@@ -44,6 +44,14 @@ describe('HTTP endpoint: Teams-shaped activities through the real server', () =>
     expect(JSON.stringify(cardsOf(activities))).to.include('barcode-scan-failed');
   });
 
+  it('serves the privacy and terms pages the Teams manifest links to', async () => {
+    for (const path of ['/privacy', '/terms']) {
+      const res = await fetch(`${app.url}${path}`);
+      expect(res.status).to.equal(200);
+      expect(await res.text()).to.match(/help desk at x4357/);
+    }
+  });
+
   it('serves /healthz and /readyz', async () => {
     expect((await fetch(`${app.url}/healthz`)).status).to.equal(200);
     const ready = await fetch(`${app.url}/readyz`);
