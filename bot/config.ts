@@ -35,6 +35,10 @@ const ConfigSchema = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(30),
   MAX_CONCURRENT_TURNS: z.coerce.number().int().min(1).default(64),
   /** Largest accepted request body, in bytes (413 above). */
+  /** On SIGTERM, how long /readyz fails while requests are still served, before the port closes. */
+  SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(30_000).default(1500),
+  /** Interface to listen on; local mode (no MicrosoftAppId) defaults to 127.0.0.1, otherwise all interfaces. */
+  HOST: optionalString,
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
 });
 

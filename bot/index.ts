@@ -17,7 +17,7 @@ async function main(): Promise<void> {
     app.ctx.logger.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
-    app.close().then(
+    app.close({ drainMs: config.SHUTDOWN_DRAIN_MS }).then(
       () => process.exit(0),
       () => process.exit(1),
     );

@@ -12,7 +12,7 @@ export interface TurnEvent {
   channel: string;
   /** personal | groupChat | channel */
   conversationType: string;
-  outcome: Outcome | 'button' | 'feedback' | 'error';
+  outcome: Outcome | 'button' | 'feedback' | 'error' | 'rate-limited';
   articleId: string | null;
   /** Candidate ids shown (clarify / answer). */
   candidates: string[];

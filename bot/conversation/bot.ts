@@ -8,6 +8,7 @@ import {
   TurnContext,
   UserState,
   type Activity,
+  type InvokeResponse,
   type StatePropertyAccessor,
 } from 'botbuilder';
 import type { AnalyticsSink, TurnEvent } from '../analytics/events.js';
@@ -78,12 +79,21 @@ export class ElbowBot extends ActivityHandler {
     });
   }
 
+  /** Elbow uses no invoke-based features (Action.Execute, message extensions, task modules): refuse them cleanly. */
+  protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
+    if (context.activity.name === 'healthCheck') return super.onInvokeActivity(context);
+    return { status: 400, body: { error: `unsupported invoke: ${String(context.activity.name ?? '').slice(0, 60)}` } };
+  }
+
   /** Runs the turn, then saves state; a database failure never loses the reply. */
   override async run(context: TurnContext): Promise<void> {
     await super.run(context);
     try {
-      await this.options.userState.saveChanges(context);
-      await this.options.conversationState.saveChanges(context);
+      await withTimeout(
+        Promise.all([this.options.userState.saveChanges(context), this.options.conversationState.saveChanges(context)]),
+        STATE_TIMEOUT_MS,
+        'state save',
+      );
     } catch (err) {
       this.options.ctx.logger.error({ err: errorSummary(err) }, 'state save failed');
     }
@@ -103,8 +113,11 @@ export class ElbowBot extends ActivityHandler {
 
   private async load(context: TurnContext): Promise<{ profile: UserProfile; convo: ConversationData }> {
     try {
-      const profile = await this.profileAccessor.get(context, {});
-      const convo = await this.convoAccessor.get(context, newConversation());
+      const [profile, convo] = await withTimeout(
+        Promise.all([this.profileAccessor.get(context, {}), this.convoAccessor.get(context, newConversation())]),
+        STATE_TIMEOUT_MS,
+        'state load',
+      );
       return { profile, convo };
     } catch (err) {
       // The database is down: serve the turn from a blank slate rather than fail it.
@@ -113,9 +126,34 @@ export class ElbowBot extends ActivityHandler {
     }
   }
 
+  /** One message turn; whatever happens, it ends with one log line and one analytics event. */
   private async handleMessage(context: TurnContext): Promise<void> {
-    const { ctx, redact } = this.options;
     const started = performance.now();
+    let turn: Turn | undefined;
+    try {
+      await this.messageTurn(context, started, (t) => (turn = t));
+    } catch (err) {
+      if (turn) turn.event.outcome = 'error';
+      throw err;
+    } finally {
+      if (turn) this.record(turn);
+    }
+  }
+
+  private record(turn: Turn): void {
+    const latencyMs = Math.round(performance.now() - turn.started);
+    const role = turn.profile.role ?? 'unknown';
+    this.options.analytics.turn({ ...turn.event, role, latencyMs });
+    const { turnId, userHash, outcome, articleId, confidence, urgent, channel, conversationType } = turn.event;
+    const log = this.options.ctx.logger;
+    (outcome === 'error' ? log.warn.bind(log) : log.info.bind(log))(
+      { turnId, user: userHash, role, channel, conversationType, outcome, articleId, confidence, urgent, latencyMs },
+      'turn',
+    );
+  }
+
+  private async messageTurn(context: TurnContext, started: number, expose: (turn: Turn) => void): Promise<void> {
+    const { ctx, redact } = this.options;
     const activity = context.activity;
     TurnContext.removeRecipientMention(activity);
     const { profile, convo } = await this.load(context);
@@ -131,8 +169,10 @@ export class ElbowBot extends ActivityHandler {
         outcome: 'button', articleId: null, candidates: [], confidence: 0, urgent: false, question: text,
       },
     };
+    expose(turn);
 
     if (this.rateLimited(profile, now.getTime())) {
+      turn.event.outcome = 'rate-limited';
       await context.sendActivity(MESSAGES.rateLimited);
       return;
     }
@@ -160,10 +200,6 @@ export class ElbowBot extends ActivityHandler {
     if (firstContact && !profile.role && value?.action !== 'role') {
       await this.sendCard(context, roleCard(MESSAGES.greeting), `${MESSAGES.greeting}\n\n${MESSAGES.roleAsk} Reply "I'm a nurse", "I'm a physician" or "other".`);
     }
-    const latencyMs = Math.round(performance.now() - started);
-    this.options.analytics.turn({ ...turn.event, role: profile.role ?? 'unknown', latencyMs });
-    const { outcome, articleId, confidence, urgent, channel, conversationType } = turn.event;
-    ctx.logger.info({ turnId, user: turn.event.userHash, role: profile.role ?? 'unknown', channel, conversationType, outcome, articleId, confidence, urgent, latencyMs }, 'turn');
   }
 
   private rateLimited(profile: UserProfile, nowMs: number): boolean {
@@ -316,7 +352,7 @@ export class ElbowBot extends ActivityHandler {
     const activity = context.activity;
     try {
       if (urgent) await context.sendActivity(MESSAGES.urgentNoArticle(ctx.config.HELP_DESK_PHONE));
-      const ticket = await helpDesk.escalate({
+      const ticket = await withTimeout(helpDesk.escalate({
         userId: String(activity.from?.id ?? 'unknown'),
         userName: String(activity.from?.name ?? ''),
         role: profile.role ?? 'unknown',
@@ -325,7 +361,7 @@ export class ElbowBot extends ActivityHandler {
         articlesTried: convo.articlesTried,
         transcript: convo.transcript,
         conversationRef: TurnContext.getConversationReference(activity),
-      });
+      }), TICKET_TIMEOUT_MS, 'ticket creation');
       await this.reply(turn, MESSAGES.ticketCreated(ticket.id, urgent, ctx.config.HELP_DESK_PHONE));
       if (ticket.handoff && HANDOFF_CHANNELS.has(String(activity.channelId))) await context.sendActivity(ticket.handoff);
       convo.misses = 0;
@@ -376,6 +412,19 @@ export class ElbowBot extends ActivityHandler {
     convo.transcript.push({ from, text: from === 'bot' ? this.options.redact(text) : text, at: at.toISOString() });
     if (convo.transcript.length > TRANSCRIPT_LINES) convo.transcript.splice(0, convo.transcript.length - TRANSCRIPT_LINES);
   }
+}
+
+/** How long a turn waits for its state, and for a ticket to commit, before carrying on without. */
+const STATE_TIMEOUT_MS = 3000;
+const TICKET_TIMEOUT_MS = 8000;
+
+/** Rejects when `promise` takes longer than `ms` (the work itself is not cancelled). */
+export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** A one-way, short hash of a user id for analytics (never the id itself). */

@@ -1,7 +1,7 @@
 import type { AskerRole } from '../knowledge/article.js';
-import { asksForPerson, describesCurrentProblem, isClinicalQuestion, isUrgent, smalltalkKind, type SmalltalkKind } from '../knowledge/intents.js';
+import { asksForPerson, describesCurrentProblem, describesSystemRisk, isClinicalQuestion, isUrgent, smalltalkKind, type SmalltalkKind } from '../knowledge/intents.js';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
-import { normalize } from '../knowledge/normalize.js';
+import { isOffTopicWord, normalize } from '../knowledge/normalize.js';
 import { search, type SearchHit } from '../knowledge/search.js';
 
 /** What Elbow does with a message. */
@@ -50,13 +50,17 @@ export const DECISION_TUNING = {
   clarifyShare: 0.2,
   /** Characters of text searched; longer messages are cut. */
   maxSearchChars: 500,
+  /** A query matching one title or alternate question of the top article at least this closely (0..1)... */
+  phrasingMatch: 0.85,
+  /** ...and this much more closely than the runner-up's best phrasing is answered even when scores are close. */
+  phrasingLead: 0.3,
 };
 
 /** Confidence from the top article's coverage of the query and its lead over the runner-up. */
 export function confidenceOf(hits: SearchHit[]): number {
   if (hits.length === 0) return 0;
   const [top, second] = hits;
-  const margin = second ? (top.score - second.score) / top.score : 1;
+  const margin = second ? Math.max(0, (top.score - second.score) / top.score) : 1;
   return round(top.coverage * (0.5 + 0.5 * margin));
 }
 
@@ -73,7 +77,10 @@ export function decide(kb: KnowledgeBase, rawText: string, options: DecideOption
   const base = { articleId: null, candidates: [] as string[], urgent, confidence: 0, hits: [] as SearchHit[], truncated };
 
   const query = normalize(text, kb.synonyms);
-  const hits = query.groups.length > 0 ? search(kb, query, { role: options.role, limit: 5 }) : [];
+  const systemRisk = describesSystemRisk(text);
+  const found = query.groups.length > 0 ? search(kb, query, { role: options.role, limit: systemRisk ? 10 : 5 }) : [];
+  const hits = systemRisk ? urgentArticleFirst(kb, found).slice(0, 5) : found;
+  const promoted = hits.length > 0 && hits[0] !== found[0];
   const confidence = confidenceOf(hits);
   const top3 = hits.slice(0, 3).map((h) => h.id);
 
@@ -88,7 +95,11 @@ export function decide(kb: KnowledgeBase, rawText: string, options: DecideOption
   }
   const rivals = hits.filter((h) => h !== top && h.score >= top.score * DECISION_TUNING.candidateShare);
   const margin = hits[1] ? (top.score - hits[1].score) / top.score : 1;
-  const clearLead = rivals.length === 0 || (confidence >= DECISION_TUNING.answerConfidence && margin >= DECISION_TUNING.answerMargin);
+  const clearLead =
+    promoted ||
+    rivals.length === 0 ||
+    (confidence >= DECISION_TUNING.answerConfidence && margin >= DECISION_TUNING.answerMargin) ||
+    matchesOnePhrasing(hits);
   if (top.coverage >= DECISION_TUNING.answerCoverage && clearLead) {
     const article = kb.byId.get(top.id);
     return {
@@ -102,9 +113,27 @@ export function decide(kb: KnowledgeBase, rawText: string, options: DecideOption
       hits,
     };
   }
+  // Everyday words ("parking", "lunch") say the message is not about the EHR: offer no guesses.
+  if (query.tokens.some(isOffTopicWord)) return { ...base, outcome: 'no-match', hits, confidence };
   // A clarify offers 2-3 articles to choose from; one weak match on its own is not worth offering.
   const plausible = hits.filter((h) => h.score >= top.score * DECISION_TUNING.clarifyShare);
   const candidates = (plausible.length >= 2 ? plausible : hits).slice(0, 3).map((h) => h.id);
   if (candidates.length < 2) return { ...base, outcome: 'no-match', hits, confidence };
   return { ...base, outcome: 'clarify', candidates, confidence, hits };
+}
+
+/** The query says nearly word for word what one of the top article's phrasings says, and no rival's phrasing comes close. */
+function matchesOnePhrasing(hits: SearchHit[]): boolean {
+  const [top, second] = hits;
+  return top.similarity >= DECISION_TUNING.phrasingMatch && top.similarity - (second?.similarity ?? 0) >= DECISION_TUNING.phrasingLead;
+}
+
+/**
+ * The message reports an outage or a patient put at risk by the system now: the urgent article (downtime, patient
+ * safety) comes first when it covers the message well enough to answer, because keeping the patient safe comes before
+ * fixing whatever screen showed the problem.
+ */
+function urgentArticleFirst(kb: KnowledgeBase, hits: SearchHit[]): SearchHit[] {
+  const urgent = hits.find((h) => kb.byId.get(h.id)?.urgent && h.coverage >= DECISION_TUNING.answerCoverage);
+  return urgent ? [urgent, ...hits.filter((h) => h !== urgent)] : hits;
 }

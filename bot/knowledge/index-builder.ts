@@ -16,12 +16,15 @@ export function fieldText(text: string, synonyms: SynonymMap): string {
 
 /** Builds the lunr index over title, questions, tags and body (steps and role sections included). */
 export function buildIndex(articles: Article[], synonyms: SynonymMap): lunr.Index {
-  return lunr(function () {
+  const index = lunr(function () {
     this.ref('id');
     for (const [name, boost] of Object.entries(FIELD_BOOSTS)) this.field(name, { boost });
     // Long bodies should not be punished much: our articles are short and similar in length.
     this.b(0.6);
     this.metadataWhitelist = [];
+    // The same stemmer, memoized: an index of many articles stems the same words over and over.
+    this.pipeline.after(lunr.stemmer, memoizedStemmer);
+    this.pipeline.remove(lunr.stemmer);
     for (const article of articles) {
       this.add({
         id: article.id,
@@ -32,6 +35,41 @@ export function buildIndex(articles: Article[], synonyms: SynonymMap): lunr.Inde
       });
     }
   });
+  return shareEmptyMetadata(index);
+}
+
+const stems = new Map<string, string>();
+const memoizedStemmer = Object.assign((token: lunr.Token) => token.update((word) => {
+  let stem = stems.get(word);
+  if (stem === undefined) {
+    stem = lunr.stemmer(new lunr.Token(word, {})).toString();
+    if (stems.size > 200_000) stems.clear();
+    stems.set(word, stem);
+  }
+  return stem;
+}), { label: 'stemmer' });
+
+const NO_METADATA = Object.freeze(Object.create(null));
+
+/**
+ * Points every posting's metadata at one shared empty object. With an empty metadataWhitelist lunr stores
+ * nothing there, yet keeps one object per term, field and article: over half the index's memory at 10,000
+ * articles. Search results and toJSON() are unchanged. Call it on an index loaded from JSON too.
+ */
+export function shareEmptyMetadata(index: lunr.Index): lunr.Index {
+  const inverted = (index as unknown as { invertedIndex: Record<string, Record<string, Record<string, object> | number>> }).invertedIndex;
+  for (const posting of Object.values(inverted)) {
+    for (const [field, docs] of Object.entries(posting)) {
+      if (field === '_index' || typeof docs !== 'object') continue;
+      for (const ref in docs) if (isEmpty(docs[ref])) docs[ref] = NO_METADATA;
+    }
+  }
+  return index;
+}
+
+function isEmpty(metadata: object): boolean {
+  for (const _ in metadata) return false;
+  return true;
 }
 
 /** Strips markdown syntax and the "still stuck" boilerplate so the body field holds the how-to words. */

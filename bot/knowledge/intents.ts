@@ -136,7 +136,7 @@ const DECLINE_PATTERNS = [
   /\b(?:contraindicat\w*|side effects?|adverse effects?|black box|allergic cross|cross[- ]react\w*)\b/,
   /\b(?:treat|treatment|manage|management) (?:of|for)\b(?![\w\s]{0,20}\b(?:plan|team) (?:note|tab|activity)\b)/,
   /\bhow (?:do|should) (?:i|we|you) (?:treat|manage)\b/,
-  /\bwhat (?:do|should|can) (?:i|we) (?:give|do|start|use|order) (?:for|about|if|when|with)\b(?![\w\s]{0,30}\b(?:ehr|system|screen|login|password|printer|scanner|order set|chart|list|epic|cerner|computer|ticket)\b)/,
+  /\bwhat (?:else )?(?:do|should|can|could) (?:i|we) (?:give|do|start|use|order|try)(?: (?:instead|next|else))? (?:for|about|if|when|with)\b(?![\w\s]{0,30}\b(?:ehr|system|screen|login|password|printer|scanner|order set|chart|list|epic|cerner|computer|ticket)\b)/,
   new RegExp(String.raw`\b(?:what|which) (?:abx|antibiotics?|meds?|medications?|drugs?|pain meds?|fluids?|treatment|dose)\b[\w\s]{0,20}\b(?:${CONDITIONS}|should (?:i|we)|do (?:i|we) (?:give|start|use|order))\b`),
   /\b(?:hold|give|skip) (?:the |his |her |their )?(?:\w+ )?(?:dose|med|meds|medication)s? (?:if|when|because|since|for)\b/,
   new RegExp(String.raw`\b(?:hold|give|skip|stop|start|double)\s+(?:the |his |her |their )?(?:${DRUG})\s+(?:if|when|for|with|since|because|until)\b`),
@@ -151,6 +151,8 @@ const DECLINE_PATTERNS = [
   /\b(?:what|which)(?:'?s| is| are| could| might| would)?(?: be)? (?:the |a |his |her |their |my pts? |likely |possible )*(?:diagnosis|diagnoses|differential|dx|ddx)\b|\b(?:diagnose|dx)\s+(?:this|my|a|an|him|her|them|the (?:pt|patient))\b|\bdifferential (?:for|of|dx|diagnosis)\b|\bprognosis\b/,
   /\bis (?:this|that|it|his|her) (?:rhythm|rash|wound|ekg|ecg|result|level|value|lab)\b[\w\s]{0,20}\b(?:normal|ok|okay|bad|dangerous|serious|concerning)\b/,
   /\bis (?:that|this|it) (?:concerning|dangerous|normal|critical|bad|too (?:high|low))\b/,
+  // Asking whether a finding is a condition: "is that an mi", "does this look like afib", "sounds like sepsis?".
+  new RegExp(String.raw`\b(?:is|could|might) (?:that|this|it|he|she|they)(?: be)? (?:a |an |in )?(?:${CONDITIONS})\b|\b(?:look|looks|looking|sound|sounds|seem|seems) like (?:a |an )?(?:${CONDITIONS})\b`),
   // A value with a bedside question: "bp 180/100 should i ...", "hr 48 hold ...".
   new RegExp(String.raw`\b(?:${LABS})\s*(?:of |is |was |at |=|:)?\s*[<>]?\d+(?:[./]\d+)?\b[\w\s/.,]{0,40}\b(?:should (?:i|we) (?:hold|give|call|page|worry|be worried|treat|do|start|stop)|hold (?:the|his|her|it)|give (?:the|his|her|it|more)|call (?:the )?(?:doc|md|physician|provider|rapid)|ok\s*\??$|okay\s*\??$|normal|bad|concerning|worried|what do i do|what now)`),
 ];
@@ -192,7 +194,8 @@ const NOBODY = String.raw`(?:nobody|no one|noone|none of us|not a single (?:pers
 /** A system-wide outage, or a patient put at risk by the system: urgent unless planned or reported afterwards. */
 const OUTAGE_PATTERNS = [
   new RegExp(String.raw`\b${NOBODY}\b[\w\s']{0,30}\bcan (?:get|log|sign|chart|access|open|see|use)\b`),
-  /\b(?:ehr|epic|cerner|system|systems|everything|network|computers?|chart(?:ing)?|emr|whole (?:unit|floor|hospital|department)|all (?:the )?(?:computers|workstations|screens))\b[\w\s']{0,25}\b(?:is |are |went |just |completely |totally )*(?:down|offline|crashed|out of service|out of order)\b/,
+  /\b(?:ehr|epic|cerner|powerchart|firstnet|hyperspace|hyperdrive|meditech|system|systems|everything|network|computers?|chart(?:ing)?|emr|whole (?:unit|floor|hospital|department)|all (?:the )?(?:computers|workstations|screens))\b[\w\s']{0,25}\b(?:is |are |went |just |completely |totally )*(?:down|offline|crashed|out of service|out of order)\b/,
+  new RegExp(String.raw`\b(?:down|offline|crashed|frozen|not working) (?:for|on|across|in|throughout) (?:the )?${EVERYONE}\b`),
   /\b(?:downtime|down time|outage|unplanned down|system down|site down|hospital[- ]wide)\b/,
   new RegExp(String.raw`\b${EVERYONE}\b[\w\s']{0,30}\b(?:cant|can't|cannot|unable to|not able to|can not|locked out|kicked out|getting (?:an |the )?error)\b`),
   new RegExp(String.raw`\b${EVERYONE}\b[\w\s']{0,20}\b(?:is|are|got|gets|get|keeps?) (?:down|locked|kicked|frozen|an error|the same error)\b`),
@@ -200,6 +203,11 @@ const OUTAGE_PATTERNS = [
   /\b(?:could|might|may|will) (?:\w+ ){0,3}?(?:wrong (?:med|meds|medication|dose|drug|treatment|blood|patient)|harm|hurt|overdose)\b/,
   /\b(?:dose|doses|dosage|rate|concentration)\b[\w\s']{0,30}\b(?:doesnt|doesn't|does not|dont|don't|didnt|didn't|not) match\b|\b(?:different|wrong) (?:dose|dosage|rate|concentration)\b/,
   /\b(?:wrong patient|wrong pt|another patient'?s?|other patient'?s?)\b[\w\s]{0,30}\b(?:right now|currently|still|keeps?|is being|are being|going to|just now)\b/,
+  // Another patient's data shown or filed in this chart, now: "emar showing another pts meds", "results filing to the wrong pt".
+  /\b(?:showing|shows|displaying|displays|filing|files|populating|pulling|pulls|appearing|popping up)\b[\w\s']{0,25}\b(?:another|other|different|wrong) (?:patient|pt)s?'?s?\b/,
+  /\b(?:another|other|different|wrong) (?:patient|pt)s?'?s? (?:\w+ ){0,4}?(?:showing|shows|displaying|displays|filing|files|populating|pulling|appearing|popping up) (?:in|on|up in|into) (?:my|this|the|our)\b/,
+  // A near miss: "almost gave", "nearly hung" (what was about to happen, not what is waiting to happen).
+  /\b(?:almost|nearly) (?:\w+ ){0,2}?(?:gave|given|hung|pushed|transfused|administered|charted)\b/,
 ];
 
 /** Planned, past or "how do I report it" context: the topic may be urgent, the message is not. */
@@ -224,7 +232,19 @@ const URGENT_PATTERNS = [
 /** True when the message shows a patient is waiting, care is blocked now, or a system is down for many or unsafe. */
 export function isUrgent(raw: string): boolean {
   const text = prepare(raw);
-  if (URGENT_PATTERNS.some((p) => p.test(text))) return true;
+  return URGENT_PATTERNS.some((p) => p.test(text)) || systemRisk(text);
+}
+
+/**
+ * True when the message reports, as happening now, an outage for many or a patient put at risk by the system
+ * (another patient's data in the chart, a near miss). Unlike a waiting patient, this is what the urgent
+ * articles (downtime, patient safety) are about.
+ */
+export function describesSystemRisk(raw: string): boolean {
+  return systemRisk(prepare(raw));
+}
+
+function systemRisk(text: string): boolean {
   return !NOT_NOW.test(text) && OUTAGE_PATTERNS.some((p) => p.test(text));
 }
 

@@ -31,6 +31,9 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
     max: options.max ?? 10,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
     keepAlive: true,
+    // A database that stops answering must fail a statement, not hang a turn forever.
+    statement_timeout: 15_000,
+    query_timeout: 20_000,
     types: typeParsers,
   });
   pool.on('error', (err) => options.onError?.(err));

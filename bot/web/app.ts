@@ -2,10 +2,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import {
   CloudAdapter,
-  ConfigurationBotFrameworkAuthentication,
-  ConfigurationServiceClientCredentialFactory,
   ConversationState,
-  ShowTypingMiddleware,
   UserState,
   type TurnContext,
 } from 'botbuilder';
@@ -14,6 +11,7 @@ import type { Config } from '../config.js';
 import { AnalyticsRecorder } from '../analytics/recorder.js';
 import { ElbowBot, errorSummary } from '../conversation/bot.js';
 import { MESSAGES } from '../conversation/messages.js';
+import { TypingIndicator } from '../conversation/typing.js';
 import { createHelpDesk } from '../escalation/help-desk.js';
 import { redact } from '../escalation/redact.js';
 import { registerTicketRoutes } from '../escalation/routes.js';
@@ -24,6 +22,7 @@ import { DbStorage } from '../store/bot-storage.js';
 import type { Db } from '../store/db.js';
 import { describeDb, openDb } from '../store/open.js';
 import { registerAdmin } from './admin.js';
+import { createAuthentication } from './auth.js';
 import { registerChat } from './chat-page.js';
 import type { AppContext } from './context.js';
 import { registerKbPages } from './kb-pages.js';
@@ -51,8 +50,11 @@ export interface App {
   ctx: AppContext;
   adapter: CloudAdapter;
   bot: ElbowBot;
-  /** Stops accepting, finishes in-flight turns, flushes analytics, stops the outbox, closes the database. */
-  close(): Promise<void>;
+  /**
+   * Fails /readyz, keeps serving for `drainMs` so the load balancer stops sending, then stops accepting,
+   * finishes in-flight turns, flushes analytics, stops the outbox and closes the database.
+   */
+  close(options?: { drainMs?: number }): Promise<void>;
   /** Startup timings in milliseconds, for the benchmark and the start-up log line. */
   timings: Record<string, number>;
 }
@@ -73,24 +75,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   timings.databaseMs = performance.now() - tDb;
   const ctx: AppContext = { config, db, knowledge, logger, now };
 
-  const credentials = new ConfigurationServiceClientCredentialFactory({
-    MicrosoftAppId: config.MicrosoftAppId,
-    MicrosoftAppPassword: config.MicrosoftAppPassword,
-    MicrosoftAppType: config.MicrosoftAppType,
-    MicrosoftAppTenantId: config.MicrosoftAppTenantId,
-  });
-  const auth = new ConfigurationBotFrameworkAuthentication(
-    {
-      MicrosoftAppId: config.MicrosoftAppId,
-      MicrosoftAppTenantId: config.MicrosoftAppTenantId,
-      ToBotFromChannelOpenIdMetadataUrl: config.ToBotFromChannelOpenIdMetadataUrl,
-      ToBotFromChannelTokenIssuer: config.ToBotFromChannelTokenIssuer,
-      ToBotFromEmulatorOpenIdMetadataUrl: config.ToBotFromEmulatorOpenIdMetadataUrl,
-    },
-    credentials,
-  );
-  const adapter = new CloudAdapter(auth);
-  adapter.use(new ShowTypingMiddleware(800, 2000));
+  const adapter = new CloudAdapter(createAuthentication(config));
+  adapter.use(new TypingIndicator());
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     logger.error({ err: errorSummary(error), activityType: context.activity?.type }, 'turn failed');
     try {
@@ -135,16 +121,17 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       })
     : undefined;
 
-  await new Promise<void>((resolve) => server.listen(overrides.port ?? config.PORT, overrides.host ?? '0.0.0.0', resolve));
+  await new Promise<void>((resolve) => server.listen(overrides.port ?? config.PORT, overrides.host ?? config.HOST ?? (config.localMode ? '127.0.0.1' : '0.0.0.0'), resolve));
   const port = (server.address() as AddressInfo).port;
   ready = true;
   timings.readyMs = performance.now() - t0;
   logger.info({ port, articles: kb.articles.length, index: source, db: describeDb(db), localMode: config.localMode, ...roundAll(timings) }, 'elbow ready');
 
   let closing: Promise<void> | undefined;
-  const close = () =>
+  const close = (options: { drainMs?: number } = {}) =>
     (closing ??= (async () => {
       ready = false;
+      if (options.drainMs) await new Promise((resolve) => setTimeout(resolve, options.drainMs));
       watcher?.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await helpDesk.stop();

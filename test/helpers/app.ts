@@ -25,7 +25,8 @@ export async function startTestApp(env: Record<string, string> = {}, overrides: 
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ deliveryMode: 'expectReplies', ...activity }),
     });
-    const body = res.status === 200 ? ((await res.json()) as { activities?: Array<Record<string, any>> }) : {};
+    const raw = await res.text();
+    const body = res.status === 200 && raw ? (JSON.parse(raw) as { activities?: Array<Record<string, any>> }) : {};
     return { status: res.status, activities: body.activities ?? [] };
   };
   const stop = async () => {
