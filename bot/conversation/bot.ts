@@ -68,7 +68,7 @@ export class ElbowBot extends ActivityHandler {
       const botId = context.activity.recipient?.id;
       const added = (context.activity.membersAdded ?? []).filter((m) => m.id !== botId);
       const botAdded = (context.activity.membersAdded ?? []).some((m) => m.id === botId);
-      if (context.activity.conversation?.conversationType === 'personal' ? added.length > 0 || botAdded : botAdded) {
+      if ((context.activity.conversation?.conversationType ?? 'personal') === 'personal' ? added.length > 0 || botAdded : botAdded) {
         await this.greet(context);
       }
       await next();
