@@ -50,9 +50,9 @@ export const DECISION_TUNING = {
   clarifyShare: 0.2,
   /** Characters of text searched; longer messages are cut. */
   maxSearchChars: 500,
-  /** A query matching one title or alternate question of the top article at least this closely (0..1)... */
+  /** A query matching one title or alternate question of an article at least this closely (0..1)... */
   phrasingMatch: 0.85,
-  /** ...and this much more closely than the runner-up's best phrasing is answered even when scores are close. */
+  /** ...and this much more closely than any other hit's best phrasing is answered with it, whatever the scores. */
   phrasingLead: 0.3,
 };
 
@@ -79,8 +79,12 @@ export function decide(kb: KnowledgeBase, rawText: string, options: DecideOption
   const query = normalize(text, kb.synonyms);
   const systemRisk = describesSystemRisk(text);
   const found = query.groups.length > 0 ? search(kb, query, { role: options.role, limit: systemRisk ? 10 : 5 }) : [];
-  const hits = systemRisk ? urgentArticleFirst(kb, found).slice(0, 5) : found;
-  const promoted = hits.length > 0 && hits[0] !== found[0];
+  const urgentHit = systemRisk ? urgentArticle(kb, found) : undefined;
+  const ranked = urgentHit ? [urgentHit, ...found.filter((h) => h !== urgentHit)].slice(0, 5) : found;
+  const phrased = closestPhrasing(ranked);
+  const hits = phrased ? [phrased, ...ranked.filter((h) => h !== phrased)] : ranked;
+  // The urgent article for an outage or a patient at risk, or a near word-for-word phrasing, needs no score lead.
+  const promoted = hits.length > 0 && (hits[0] === urgentHit || hits[0] === phrased);
   const confidence = confidenceOf(hits);
   const top3 = hits.slice(0, 3).map((h) => h.id);
 
@@ -95,11 +99,7 @@ export function decide(kb: KnowledgeBase, rawText: string, options: DecideOption
   }
   const rivals = hits.filter((h) => h !== top && h.score >= top.score * DECISION_TUNING.candidateShare);
   const margin = hits[1] ? (top.score - hits[1].score) / top.score : 1;
-  const clearLead =
-    promoted ||
-    rivals.length === 0 ||
-    (confidence >= DECISION_TUNING.answerConfidence && margin >= DECISION_TUNING.answerMargin) ||
-    matchesOnePhrasing(hits);
+  const clearLead = promoted || rivals.length === 0 || (confidence >= DECISION_TUNING.answerConfidence && margin >= DECISION_TUNING.answerMargin);
   if (top.coverage >= DECISION_TUNING.answerCoverage && clearLead) {
     const article = kb.byId.get(top.id);
     return {
@@ -122,18 +122,21 @@ export function decide(kb: KnowledgeBase, rawText: string, options: DecideOption
   return { ...base, outcome: 'clarify', candidates, confidence, hits };
 }
 
-/** The query says nearly word for word what one of the top article's phrasings says, and no rival's phrasing comes close. */
-function matchesOnePhrasing(hits: SearchHit[]): boolean {
-  const [top, second] = hits;
-  return top.similarity >= DECISION_TUNING.phrasingMatch && top.similarity - (second?.similarity ?? 0) >= DECISION_TUNING.phrasingLead;
+/**
+ * The hit whose title or one alternate question the query says nearly word for word, when no other hit's phrasing
+ * comes close. Curated phrasings are the strongest evidence we have, stronger than a score lead.
+ */
+function closestPhrasing(hits: SearchHit[]): SearchHit | undefined {
+  const best = hits.reduce<SearchHit | undefined>((a, h) => (!a || h.similarity > a.similarity ? h : a), undefined);
+  if (!best || best.similarity < DECISION_TUNING.phrasingMatch || best.coverage < DECISION_TUNING.answerCoverage) return undefined;
+  return hits.every((h) => h === best || best.similarity - h.similarity >= DECISION_TUNING.phrasingLead) ? best : undefined;
 }
 
 /**
  * The message reports an outage or a patient put at risk by the system now: the urgent article (downtime, patient
- * safety) comes first when it covers the message well enough to answer, because keeping the patient safe comes before
+ * safety) is the answer when it covers the message well enough, because keeping the patient safe comes before
  * fixing whatever screen showed the problem.
  */
-function urgentArticleFirst(kb: KnowledgeBase, hits: SearchHit[]): SearchHit[] {
-  const urgent = hits.find((h) => kb.byId.get(h.id)?.urgent && h.coverage >= DECISION_TUNING.answerCoverage);
-  return urgent ? [urgent, ...hits.filter((h) => h !== urgent)] : hits;
+function urgentArticle(kb: KnowledgeBase, hits: SearchHit[]): SearchHit | undefined {
+  return hits.find((h) => kb.byId.get(h.id)?.urgent && h.coverage >= DECISION_TUNING.answerCoverage);
 }

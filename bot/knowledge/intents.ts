@@ -200,7 +200,7 @@ const OUTAGE_PATTERNS = [
   new RegExp(String.raw`\b${EVERYONE}\b[\w\s']{0,30}\b(?:cant|can't|cannot|unable to|not able to|can not|locked out|kicked out|getting (?:an |the )?error)\b`),
   new RegExp(String.raw`\b${EVERYONE}\b[\w\s']{0,20}\b(?:is|are|got|gets|get|keeps?) (?:down|locked|kicked|frozen|an error|the same error)\b`),
   /\b(?:pt|pts|patient|patients)(?:'s)?(?: (?:is|are|could be|may be|might be))? (?:safety|harm|at risk|in danger|unsafe)\b|\bsafety (?:issue|risk|concern)\b|\bunsafe\b|\bnear miss\b/,
-  /\b(?:could|might|may|will) (?:\w+ ){0,3}?(?:wrong (?:med|meds|medication|dose|drug|treatment|blood|patient)|harm|hurt|overdose)\b/,
+  /\b(?:could|might|may|will) (?:\w+ ){0,3}?(?:wrong (?:med|meds|medication|dose|drug|treatment|blood|patient)|harm(?:ed)?|hurt|overdose)\b/,
   /\b(?:dose|doses|dosage|rate|concentration)\b[\w\s']{0,30}\b(?:doesnt|doesn't|does not|dont|don't|didnt|didn't|not) match\b|\b(?:different|wrong) (?:dose|dosage|rate|concentration)\b/,
   /\b(?:wrong patient|wrong pt|another patient'?s?|other patient'?s?)\b[\w\s]{0,30}\b(?:right now|currently|still|keeps?|is being|are being|going to|just now)\b/,
   // Another patient's data shown or filed in this chart, now: "emar showing another pts meds", "results filing to the wrong pt".

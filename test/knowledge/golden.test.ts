@@ -37,6 +37,15 @@ describe('knowledge/eval: quality gate', () => {
     });
   }
 
+  // The blind sets only measure (no gate, so nobody tunes to pass them), but a renamed article must not break them silently.
+  for (const name of ['holdout-blind', 'blind-2', 'blind-3']) {
+    it(`${name} set: every expectation is an article id or an outcome`, () => {
+      for (const c of readEvalCases(path.resolve(`knowledge/eval/${name}.yml`))) {
+        expect(OUTCOMES.has(c.expect) || kb.byId.has(c.expect), `${c.q}: ${c.expect}`).to.equal(true);
+      }
+    });
+  }
+
   it('qualityGate names each failed condition', () => {
     const cases: EvalCase[] = [
       { q: 'a', expect: 'printer-not-printing' },
