@@ -94,7 +94,9 @@ export function decide(kb: KnowledgeBase, rawText: string, options: DecideOption
   if (smalltalk) return { ...base, outcome: 'smalltalk', smalltalk };
 
   const top = hits[0];
-  if (!top || top.coverage < DECISION_TUNING.clarifyCoverage) {
+  // One or two stray characters ("x", "1", "?!") say nothing to search on, whatever they happen to match.
+  const meaningful = query.tokens.some((t) => t.replace(/[^\p{L}\p{N}]/gu, '').length >= 2);
+  if (!top || !meaningful || top.coverage < DECISION_TUNING.clarifyCoverage) {
     return { ...base, outcome: 'no-match', hits, confidence };
   }
   const rivals = hits.filter((h) => h !== top && h.score >= top.score * DECISION_TUNING.candidateShare);

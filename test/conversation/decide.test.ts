@@ -40,6 +40,10 @@ describe('conversation/decide', () => {
       expect(d.hits[0].id).to.equal('virtual-desktop-frozen');
     });
 
+    it('finds nothing to search in one or two stray characters', () => {
+      for (const text of ['x', '1', '?!', 'a b']) expect(decide(kb, text).outcome, text).to.equal('no-match');
+    });
+
     it('answers through vendor words and abbreviations', () => {
       expect(decide(kb, 'omnicell fingerprint not working', { role: 'nurse' }).articleId).to.equal('dispensing-cabinet-access');
       expect(decide(kb, 'how do i set up out of office for my in basket', { role: 'physician' }).articleId).to.equal('inbox-messages-missing');
