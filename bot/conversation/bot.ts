@@ -81,7 +81,7 @@ export class ElbowBot extends ActivityHandler {
 
   /** Elbow uses no invoke-based features (Action.Execute, message extensions, task modules): refuse them cleanly. */
   protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
-    if (context.activity.name === 'healthCheck') return super.onInvokeActivity(context);
+    if (context.activity.name === 'healthCheck') return { status: 200, body: { healthResults: { success: true, messages: ['Success'] } } };
     return { status: 400, body: { error: `unsupported invoke: ${String(context.activity.name ?? '').slice(0, 60)}` } };
   }
 
