@@ -3,9 +3,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import lunr from 'lunr';
 import type { Article } from './article.js';
-import { buildIndex } from './index-builder.js';
+import { buildIndex, shareEmptyMetadata } from './index-builder.js';
 import { loadArticles } from './load.js';
 import { loadSynonyms, type SynonymMap } from './synonyms.js';
+import { useTermQuery } from './term-query.js';
 
 /** Everything search needs: the articles, the synonym map and the lunr index over them. */
 export interface KnowledgeBase {
@@ -46,6 +47,8 @@ export function createKnowledgeBase(articles: Article[], synonyms: SynonymMap, s
 export const IDF_TUNING = { bodyDocumentWeight: 0.35 };
 
 function fromIndex(articles: Article[], synonyms: SynonymMap, index: lunr.Index, sourceHash: string, builtAt: Date): KnowledgeBase {
+  // Same results as lunr's query, several times faster (see term-query.ts and test/bench/search-tools.test.ts).
+  useTermQuery(index);
   const idf = new Map<string, number>();
   const n = articles.length;
   for (const [term, posting] of Object.entries((index as unknown as { invertedIndex: Record<string, Record<string, Record<string, object>>> }).invertedIndex)) {
@@ -132,7 +135,7 @@ export function openKnowledgeBase(knowledgeDir: string, indexFile: string): { kb
         const hash = hashSources(knowledgeDir);
         if (data.sourceHash === hash) {
           const synonyms = loadSynonyms(synonymsFile);
-          const index = lunr.Index.load(data.index);
+          const index = shareEmptyMetadata(lunr.Index.load(data.index));
           return { kb: fromIndex(data.articles, synonyms, index, hash, new Date(data.builtAt)), source: 'serialized' };
         }
         return rebuild('rebuilt-stale');

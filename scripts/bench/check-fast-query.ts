@@ -8,7 +8,7 @@ import lunr from 'lunr';
 import { decide } from '../../bot/conversation/decide.js';
 import { readEvalCases } from '../../bot/knowledge/eval.js';
 import { buildKnowledgeBase, createKnowledgeBase, type KnowledgeBase } from '../../bot/knowledge/knowledge-base.js';
-import { clausesOf, termQuery } from './fast-query.js';
+import { clausesOf, termQuery } from '../../bot/knowledge/term-query.js';
 import { summarize } from './stats.js';
 import { syntheticArticles } from './synthetic-kb.js';
 
@@ -21,7 +21,9 @@ function metadataShape(m: object): string {
 
 /** Runs decide() over the questions with lunr's query, comparing the fast query each time. Returns mismatches. */
 export function checkKb(kb: KnowledgeBase, questions: Array<{ q: string; role?: 'nurse' | 'physician' | 'other' }>): { queries: number; mismatches: string[]; lunrMs: number[]; fastMs: number[] } {
-  const original = kb.index.query.bind(kb.index);
+  // Production indexes answer with the fast query (useTermQuery); lunr's own query is the reference.
+  const installed = kb.index.query;
+  const original = (fn: QueryFn) => lunr.Index.prototype.query.call(kb.index, fn);
   const mismatches: string[] = [];
   const lunrMs: number[] = [];
   const fastMs: number[] = [];
@@ -48,7 +50,7 @@ export function checkKb(kb: KnowledgeBase, questions: Array<{ q: string; role?: 
   try {
     for (const c of questions) decide(kb, c.q, { role: c.role });
   } finally {
-    kb.index.query = original;
+    kb.index.query = installed;
   }
   return { queries, mismatches, lunrMs, fastMs };
 }

@@ -11,7 +11,7 @@ import lunr from 'lunr';
 import { readEvalCases, runEval } from '../../bot/knowledge/eval.js';
 import { buildKnowledgeBase, createKnowledgeBase } from '../../bot/knowledge/knowledge-base.js';
 import { collectGarbage, tellParent } from './ipc.js';
-import { compactInPlace, useTermQuery } from './fast-query.js';
+import { compactInPlace, useTermQuery } from '../../bot/knowledge/term-query.js';
 import { MiniSearchPeer } from './minisearch-peer.js';
 import { compareAccuracy, decideLatency, searchLatency, timeCases, timeOnce } from './search-bench.js';
 import { memoryMb, round } from './stats.js';
