@@ -1,7 +1,7 @@
 import lunr from 'lunr';
 import type { Article } from './article.js';
 import { applySynonyms, expandCaseSensitive, type SynonymMap } from './synonyms.js';
-import { tokenize } from './tokenize.js';
+import { stem, tokenize } from './tokenize.js';
 
 /** Field boosts: a hit in a title or an alternate question says more than one in the body. */
 export const FIELD_BOOSTS = { title: 4, questions: 3, tags: 2.5, body: 1 } as const;
@@ -38,16 +38,7 @@ export function buildIndex(articles: Article[], synonyms: SynonymMap): lunr.Inde
   return shareEmptyMetadata(index);
 }
 
-const stems = new Map<string, string>();
-const memoizedStemmer = Object.assign((token: lunr.Token) => token.update((word) => {
-  let stem = stems.get(word);
-  if (stem === undefined) {
-    stem = lunr.stemmer(new lunr.Token(word, {})).toString();
-    if (stems.size > 200_000) stems.clear();
-    stems.set(word, stem);
-  }
-  return stem;
-}), { label: 'stemmer' });
+const memoizedStemmer = Object.assign((token: lunr.Token) => token.update((word) => stem(word)), { label: 'stemmer' });
 
 const NO_METADATA = Object.freeze(Object.create(null));
 

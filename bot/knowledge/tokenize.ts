@@ -36,7 +36,7 @@ export function stem(word: string): string {
   let s = stemCache.get(word);
   if (s === undefined) {
     s = lunr.stemmer(new lunr.Token(word, {})).toString();
-    if (stemCache.size > 50_000) stemCache.clear();
+    if (stemCache.size > 200_000) stemCache.clear();
     stemCache.set(word, s);
   }
   return s;
