@@ -86,7 +86,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     }
   };
 
-  const storage = new DbStorage(db);
+  // PGlite has one writer (this process, by the data-dir lock), so state reads can be served from memory.
+  const storage = new DbStorage(db, { cacheSize: db.engine === 'pglite' ? 5000 : 0 });
   const analytics = new AnalyticsRecorder({ db, logger });
   const helpDesk = createHelpDesk({ ctx, adapter, outbox: overrides.outbox !== false });
   const bot = new ElbowBot({
