@@ -136,13 +136,15 @@ const DECLINE_PATTERNS = [
   /\b(?:contraindicat\w*|side effects?|adverse effects?|black box|allergic cross|cross[- ]react\w*)\b/,
   /\b(?:treat|treatment|manage|management) (?:of|for)\b(?![\w\s]{0,20}\b(?:plan|team) (?:note|tab|activity)\b)/,
   /\bhow (?:do|should) (?:i|we|you) (?:treat|manage)\b/,
-  /\bwhat (?:else )?(?:do|should|can|could) (?:i|we) (?:give|do|start|use|order|try)(?: (?:instead|next|else))? (?:for|about|if|when|with)\b(?![\w\s]{0,30}\b(?:ehr|system|screen|login|password|printer|scanner|order set|chart|list|epic|cerner|computer|ticket)\b)/,
+  /\bwhat (?:else )?(?:do|should|can|could) (?:i|we) (?:give|do|start|use|order|try)(?: (?:instead|next|else))? (?:for|about|if|when|with)\b(?![\w\s]{0,30}\b(?:ehr|system|screen|login|password|printer|scanner|order set|chart|list|epic|cerner|computer|ticket|downtime|down time|outage|network|wifi)\b)/,
   new RegExp(String.raw`\b(?:what|which) (?:abx|antibiotics?|meds?|medications?|drugs?|pain meds?|fluids?|treatment|dose)\b[\w\s]{0,20}\b(?:${CONDITIONS}|should (?:i|we)|do (?:i|we) (?:give|start|use|order))\b`),
   /\b(?:hold|give|skip) (?:the |his |her |their )?(?:\w+ )?(?:dose|med|meds|medication)s? (?:if|when|because|since|for)\b/,
   new RegExp(String.raw`\b(?:hold|give|skip|stop|start|double)\s+(?:the |his |her |their )?(?:${DRUG})\s+(?:if|when|for|with|since|because|until)\b`),
   // Interpreting results.
   new RegExp(String.raw`\b(?:normal|critical|high|low|elevated|abnormal|dangerous|concerning)\s+(?:range\s+)?(?:for|of)?\s*(?:a |an |the )?(?:${LABS})\b(?! (?:alert|alerts|flag|flags|column|row|field|result|results|value|values)\b)`),
   /\b(?:what(?:'s| is| are)? (?:a )?normal|reference range|normal range|normal value)s?\b/,
+  // A drug level with a number: "vanc trough of 22", "dig level 2.4".
+  new RegExp(String.raw`\b(?:${DRUG})\s+(?:trough|peak|level|lvl)s?\s*(?:of|is|was|at|=|:)?\s*[<>]?\d`),
   new RegExp(String.raw`\b(?:${LABS})\s+(?:is|of|at|was|were|came back|come back|level(?: is)?|=|:)\s*[<>]?\d`),
   new RegExp(String.raw`\bis (?:a |an |the |his |her |this )?(?:${LABS})(?: level)? (?:of )?[<>]?\d[\d./]*\s*\w*\s*(?:normal|high|low|bad|ok|okay|dangerous|critical|concerning)\b`),
   /\b(?:interpret|interpreting|interpretation|read|reading) (?:this |the |my |a |an |his |her )?(?:lab|labs|result|results|ekg|ecg|rhythm|strip|abg|x-?ray|ct|scan|value|level)s?\b(?![\w\s]{0,20}\b(?:won|not|wont|cant|viewer|tab|screen|open|show|load|print)\b)/,
