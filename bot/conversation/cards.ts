@@ -9,8 +9,8 @@ export interface AdaptiveCard {
   actions?: CardAction[];
   msteams?: { width: 'Full' };
 }
-type CardElement = Record<string, unknown> & { type: string };
-type CardAction = Record<string, unknown> & { type: string; title: string };
+export type CardElement = Record<string, unknown> & { type: string };
+export type CardAction = Record<string, unknown> & { type: string; title: string };
 
 /** What a card button sends back (Action.Submit data / messageBack value). */
 export type CardValue =
@@ -25,7 +25,8 @@ export type CardValue =
 
 const SCHEMA = 'http://adaptivecards.io/schemas/adaptive-card.json';
 
-function card(body: CardElement[], actions: CardAction[] = []): AdaptiveCard {
+/** An Adaptive Card 1.5 envelope (schema, version, full width in Teams) around a body and actions. */
+export function adaptiveCard(body: CardElement[], actions: CardAction[] = []): AdaptiveCard {
   return { type: 'AdaptiveCard', $schema: SCHEMA, version: '1.5', body, ...(actions.length ? { actions } : {}), msteams: { width: 'Full' } };
 }
 
@@ -79,7 +80,7 @@ export function answerCard(article: Article, options: AnswerCardOptions): Adapti
   }
   body.push(text('Did this fix it?', { weight: 'Bolder', spacing: 'Medium', isSubtle: true }));
   const base = { articleId: article.id, turnId: options.turnId };
-  return card(body, [
+  return adaptiveCard(body, [
     submit(ANSWER_ACTIONS.solved, { action: 'feedback', value: 'solved', ...base }, 'positive'),
     submit(ANSWER_ACTIONS.notSolved, { action: 'feedback', value: 'not-solved', ...base }),
     submit(ANSWER_ACTIONS.person, { action: 'escalate', articleId: article.id }, options.urgent ? 'destructive' : undefined),
@@ -89,7 +90,7 @@ export function answerCard(article: Article, options: AnswerCardOptions): Adapti
 
 /** "Did you mean…": up to three article buttons and "None of these". */
 export function clarifyCard(articles: Article[]): AdaptiveCard {
-  return card(
+  return adaptiveCard(
     [text('Did you mean one of these?', { weight: 'Bolder' }), text('Pick the closest one and I will show the steps.', { isSubtle: true })],
     [
       ...articles.slice(0, 3).map((a) => submit(a.title, { action: 'pick', articleId: a.id })),
@@ -100,7 +101,7 @@ export function clarifyCard(articles: Article[]): AdaptiveCard {
 
 /** The role question of first contact. */
 export function roleCard(greeting: string): AdaptiveCard {
-  return card(
+  return adaptiveCard(
     [text(greeting), text('So I can show the steps that fit you: what is your role?', { weight: 'Bolder' })],
     [
       submit('Nurse', { action: 'role', role: 'nurse' }),
@@ -112,7 +113,7 @@ export function roleCard(greeting: string): AdaptiveCard {
 
 /** The offer of a person, with the help-desk phone number for when it cannot wait. */
 export function escalationOfferCard(message: string, helpDeskPhone: string, helpDeskHours: string, articleId?: string): AdaptiveCard {
-  return card(
+  return adaptiveCard(
     [text(message), text(`In a hurry? Call the help desk at ${helpDeskPhone} (${helpDeskHours}).`, { isSubtle: true })],
     [submit(ANSWER_ACTIONS.person, { action: 'escalate', ...(articleId ? { articleId } : {}) }, 'positive')],
   );
@@ -120,7 +121,7 @@ export function escalationOfferCard(message: string, helpDeskPhone: string, help
 
 /** A short list of articles (what's new), each opening its steps. */
 export function articleListCard(heading: string, articles: Array<Pick<Article, 'id' | 'title'>>, note?: string): AdaptiveCard {
-  return card(
+  return adaptiveCard(
     [text(heading, { weight: 'Bolder' }), ...(note ? [text(note, { isSubtle: true })] : [])],
     articles.slice(0, 5).map((a) => submit(a.title, { action: 'pick', articleId: a.id })),
   );

@@ -1,5 +1,5 @@
 import type { AskerRole } from '../knowledge/article.js';
-import { asksForPerson, describesCurrentProblem, describesSystemRisk, isClinicalQuestion, isUrgent, smalltalkKind, type SmalltalkKind } from '../knowledge/intents.js';
+import { asksForPerson, describesCurrentProblem, isClinicalQuestion, smalltalkKind, urgencyOf, type SmalltalkKind } from '../knowledge/intents.js';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
 import { isOffTopicWord, normalize } from '../knowledge/normalize.js';
 import { search, type SearchHit } from '../knowledge/search.js';
@@ -73,11 +73,10 @@ export function decide(kb: KnowledgeBase, rawText: string, options: DecideOption
   const full = typeof rawText === 'string' ? rawText : '';
   const truncated = full.length > DECISION_TUNING.maxSearchChars;
   const text = truncated ? full.slice(0, DECISION_TUNING.maxSearchChars) : full;
-  const urgent = isUrgent(text);
+  const { urgent, systemRisk } = urgencyOf(text);
   const base = { articleId: null, candidates: [] as string[], urgent, confidence: 0, hits: [] as SearchHit[], truncated };
 
   const query = normalize(text, kb.synonyms);
-  const systemRisk = describesSystemRisk(text);
   const found = query.groups.length > 0 ? search(kb, query, { role: options.role, limit: systemRisk ? 10 : 5 }) : [];
   const urgentHit = systemRisk ? urgentArticle(kb, found) : undefined;
   const ranked = urgentHit ? [urgentHit, ...found.filter((h) => h !== urgentHit)].slice(0, 5) : found;

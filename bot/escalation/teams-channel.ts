@@ -7,7 +7,7 @@ import {
   type CloudAdapter,
   type ConversationReference,
 } from 'botbuilder';
-import type { AdaptiveCard } from '../conversation/cards.js';
+import { adaptiveCard, type AdaptiveCard } from '../conversation/cards.js';
 import type { Deliverer } from './outbox.js';
 import { ticketTranscript, type Ticket } from './ticket.js';
 
@@ -31,12 +31,8 @@ export function ticketCard(ticket: Ticket): AdaptiveCard {
     : 'None';
   const lines = ticketTranscript(ticket.transcript).slice(-CARD_TRANSCRIPT_LINES);
   const take: TakeTicketValue = { action: 'ticket.take', ticketId: ticket.id };
-  return {
-    type: 'AdaptiveCard',
-    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
-    version: '1.5',
-    msteams: { width: 'Full' },
-    body: [
+  return adaptiveCard(
+    [
       {
         type: 'TextBlock',
         text: `${urgent ? 'URGENT: ' : ''}Ticket ${ticket.id}`,
@@ -65,8 +61,8 @@ export function ticketCard(ticket: Ticket): AdaptiveCard {
           : [{ type: 'TextBlock', text: '(empty)', wrap: true, isSubtle: true }],
       },
     ],
-    actions: [{ type: 'Action.Submit', title: 'Take it', style: 'positive', data: take }],
-  };
+    [{ type: 'Action.Submit', title: 'Take it', style: 'positive', data: take }],
+  );
 }
 
 /** One line of user text for a TextBlock: no line breaks, and no markdown links (a clinician's text cannot add one). */

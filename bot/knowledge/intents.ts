@@ -233,8 +233,14 @@ const URGENT_PATTERNS = [
 
 /** True when the message shows a patient is waiting, care is blocked now, or a system is down for many or unsafe. */
 export function isUrgent(raw: string): boolean {
+  return urgencyOf(raw).urgent;
+}
+
+/** Urgency and system risk (see describesSystemRisk) of one message, preparing its text once. */
+export function urgencyOf(raw: string): { urgent: boolean; systemRisk: boolean } {
   const text = prepare(raw);
-  return URGENT_PATTERNS.some((p) => p.test(text)) || systemRisk(text);
+  const risk = systemRisk(text);
+  return { urgent: risk || URGENT_PATTERNS.some((p) => p.test(text)), systemRisk: risk };
 }
 
 /**

@@ -52,13 +52,9 @@ describe('conversations clinicians have with Elbow', () => {
     const reply = await say(user, 'list');
     const cards = cardsOf(reply);
     const clarify = cards.find((c) => JSON.stringify(c).includes('None of these'));
-    if (!clarify) {
-      // The KB tuning may answer even this vague word; then drive the pick action directly.
-      const picked = await say(user, undefined, { action: 'pick', articleId: 'patient-list-setup' });
-      expect(JSON.stringify(cardsOf(picked))).to.include('patient-list-setup');
-      return;
-    }
-    const first = clarify.actions[0].data as { articleId: string };
+    expect(clarify, 'a "Did you mean" card').to.exist;
+    expect(clarify!.actions.length).to.be.within(3, 4);
+    const first = clarify!.actions[0].data as { articleId: string };
     const picked = await say(user, undefined, first);
     expect(JSON.stringify(cardsOf(picked))).to.include(first.articleId);
   });
