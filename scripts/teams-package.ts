@@ -3,9 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import dotenv from 'dotenv';
-import { colorIcon, outlineIcon } from '../teams/icons.js';
-import { ACCENT_COLOR, buildManifest, ICON_FILES, PLACEHOLDER_APP_ID } from '../teams/manifest.js';
-import { encodePng } from '../teams/png.js';
+import { buildManifest, ICON_FILES, PLACEHOLDER_APP_ID } from '../teams/manifest.js';
 import { parseArgs, runMain } from './cli.js';
 
 const PACKAGE_FILE = 'elbow-teams.zip';
@@ -31,8 +29,7 @@ runMain(async () => {
   });
   const zip = new AdmZip();
   zip.addFile('manifest.json', Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`));
-  zip.addFile(ICON_FILES.color, encodePng(colorIcon(ACCENT_COLOR)));
-  zip.addFile(ICON_FILES.outline, encodePng(outlineIcon()));
+  for (const icon of Object.values(ICON_FILES)) zip.addFile(icon, fs.readFileSync(path.join(REPO_ROOT, 'teams/icons', icon)));
   fs.mkdirSync(outDir, { recursive: true });
   const file = path.join(outDir, PACKAGE_FILE);
   zip.writeZip(file);
