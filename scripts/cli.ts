@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { parseArgs as parseArgsUtil } from 'node:util';
 import { openKnowledgeBase, type KnowledgeBase } from '../bot/knowledge/knowledge-base.js';
 import { KnowledgeError } from '../bot/knowledge/load.js';
 
@@ -8,21 +9,17 @@ export interface Args {
   positional: string[];
 }
 
-/** Parses argv; `valued` lists the flags that take a value. */
+/** Parses argv with node:util's parseArgs; `valued` lists the flags that take a value, any other flag is a switch. */
 export function parseArgs(argv: string[], valued: string[] = []): Args {
+  const { values, positionals } = parseArgsUtil({
+    args: argv,
+    options: Object.fromEntries(valued.map((name) => [name, { type: 'string' as const }])),
+    strict: false,
+    allowPositionals: true,
+  });
   const flags = new Map<string, string | true>();
-  const positional: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--') { positional.push(...argv.slice(i + 1)); break; }
-    if (arg.startsWith('--')) {
-      const [name, inline] = arg.slice(2).split('=', 2);
-      if (inline !== undefined) flags.set(name, inline);
-      else if (valued.includes(name) && i + 1 < argv.length) flags.set(name, argv[++i]);
-      else flags.set(name, true);
-    } else positional.push(arg);
-  }
-  return { flags, positional };
+  for (const [name, value] of Object.entries(values)) if (typeof value === 'string' || value === true) flags.set(name, value);
+  return { flags, positional: positionals };
 }
 
 /** The knowledge directory and serialized index file the CLI uses (KNOWLEDGE_DIR / DATA_DIR). */
