@@ -1,48 +1,176 @@
 import path from 'node:path';
 import { z } from 'zod';
 
+/** Groups of settings, in the order .env.example and the README list them. */
+export const SETTING_SECTIONS = ['Server', 'Bot Framework / Teams', 'Storage', 'Escalation to the help desk', 'Analysts', 'Limits'] as const;
+export type SettingSection = (typeof SETTING_SECTIONS)[number];
+
+/** What a setting means, for people: the one place each setting is described (docs are generated from it). */
+export interface SettingDoc {
+  section: SettingSection;
+  description: string;
+  /** Shown commented out in .env.example when the setting has no default. */
+  example?: string;
+  /** The default as people should read it, when the schema's default is not the whole story. */
+  defaultText?: string;
+}
+
+function setting<T extends z.ZodType>(schema: T, doc: SettingDoc): T {
+  return schema.meta({ ...doc }) as T;
+}
+
 const optionalString = z
   .string()
   .optional()
   .transform((v) => (v && v.trim() !== '' ? v.trim() : undefined));
 
-const ConfigSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3978),
-  MicrosoftAppId: optionalString,
-  MicrosoftAppPassword: optionalString,
-  MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
-  MicrosoftAppTenantId: optionalString,
-  /** Overrides of Bot Framework's token endpoints (sovereign clouds, or a local test issuer). */
-  ToBotFromChannelOpenIdMetadataUrl: optionalString,
-  ToBotFromChannelTokenIssuer: optionalString,
-  ToBotFromEmulatorOpenIdMetadataUrl: optionalString,
-  DATABASE_URL: optionalString,
-  DATA_DIR: z.string().default('./data'),
-  KNOWLEDGE_DIR: z.string().default('./knowledge'),
-  ESCALATION_WEBHOOK_URL: optionalString,
-  ESCALATION_WEBHOOK_TOKEN: optionalString,
-  SUPPORT_TEAMS_CHANNEL_ID: optionalString,
-  ADMIN_TOKEN: optionalString,
-  TICKET_CALLBACK_TOKEN: optionalString,
-  HELP_DESK_PHONE: z.string().default('x4357 (x-HELP)'),
-  HELP_DESK_HOURS: z.string().default('24/7'),
-  PUBLIC_BASE_URL: optionalString,
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  HOT_RELOAD: z
+const flag = (fallback: 'true' | 'false') =>
+  z
     .enum(['true', 'false', '1', '0'])
-    .default('true')
-    .transform((v) => v === 'true' || v === '1'),
-  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(30),
-  MAX_CONCURRENT_TURNS: z.coerce.number().int().min(1).default(64),
-  /** Largest accepted request body, in bytes (413 above). */
-  /** On SIGTERM, how long /readyz fails while requests are still served, before the port closes. */
-  SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(30_000).default(1500),
-  /** Interface to listen on; local mode (no MicrosoftAppId) defaults to 127.0.0.1, otherwise all interfaces. */
-  HOST: optionalString,
-  MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
+    .default(fallback)
+    .transform((v) => v === 'true' || v === '1');
+
+const ConfigSchema = z.object({
+  // --- Server
+  PORT: setting(z.coerce.number().int().min(0).max(65535).default(3978), {
+    section: 'Server',
+    description: 'Port the bot listens on (Bot Framework endpoint: POST /api/messages).',
+  }),
+  HOST: setting(optionalString, {
+    section: 'Server',
+    description: 'Interface to listen on. Local mode (anonymous) stays on this machine unless set.',
+    defaultText: '127.0.0.1 in local mode, else 0.0.0.0',
+    example: '0.0.0.0',
+  }),
+  SHUTDOWN_DRAIN_MS: setting(z.coerce.number().int().min(0).max(30_000).default(1500), {
+    section: 'Server',
+    description: 'On SIGTERM, milliseconds /readyz reports not-ready while requests are still served, before the port closes.',
+  }),
+  PUBLIC_BASE_URL: setting(optionalString, {
+    section: 'Server',
+    description: 'Public https address of this bot; used for article links in answer cards.',
+    defaultText: 'http://localhost:PORT',
+    example: 'https://elbow.hospital.example.org',
+  }),
+  LOG_LEVEL: setting(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), {
+    section: 'Server',
+    description: 'fatal | error | warn | info | debug | trace | silent. Logs are JSON (pino), one line per turn, PHI redacted.',
+  }),
+
+  // --- Bot Framework / Teams
+  MicrosoftAppId: setting(optionalString, {
+    section: 'Bot Framework / Teams',
+    description: 'The Azure Bot app id. Unset = local mode (anonymous, /chat on); set = every request needs a valid Bot Framework token (401 otherwise).',
+    example: '00000000-0000-0000-0000-000000000000',
+  }),
+  MicrosoftAppPassword: setting(optionalString, { section: 'Bot Framework / Teams', description: 'The app secret.', example: '' }),
+  MicrosoftAppType: setting(z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'), {
+    section: 'Bot Framework / Teams',
+    description: 'MultiTenant | SingleTenant | UserAssignedMSI.',
+  }),
+  MicrosoftAppTenantId: setting(optionalString, { section: 'Bot Framework / Teams', description: 'Tenant for SingleTenant / MSI.', example: '' }),
+  TEAMS_DEVELOPER_NAME: setting(optionalString, {
+    section: 'Bot Framework / Teams',
+    description: 'Developer name shown in the Teams app package (npm run teams:package), at most 32 characters.',
+    defaultText: 'Elbow',
+    example: 'Elbow',
+  }),
+  ToBotFromChannelOpenIdMetadataUrl: setting(optionalString, {
+    section: 'Bot Framework / Teams',
+    description: 'Advanced: OpenID metadata for channel tokens (sovereign clouds, or a local test issuer).',
+    defaultText: 'Bot Framework public cloud',
+    example: '',
+  }),
+  ToBotFromChannelTokenIssuer: setting(optionalString, {
+    section: 'Bot Framework / Teams',
+    description: 'Advanced: issuer of channel tokens.',
+    defaultText: 'Bot Framework public cloud',
+    example: '',
+  }),
+  ToBotFromEmulatorOpenIdMetadataUrl: setting(optionalString, {
+    section: 'Bot Framework / Teams',
+    description: 'Advanced: OpenID metadata for Emulator tokens.',
+    defaultText: 'Bot Framework public cloud',
+    example: '',
+  }),
+
+  // --- Storage
+  DATABASE_URL: setting(optionalString, {
+    section: 'Storage',
+    description: 'PostgreSQL connection string. Unset = embedded PGlite under DATA_DIR (one instance). Set it to run several instances sharing one database.',
+    example: 'postgres://elbow:secret@db.hospital.example.org:5432/elbow',
+  }),
+  DATA_DIR: setting(z.string().default('./data'), { section: 'Storage', description: 'Directory for the embedded database and the serialized search index.' }),
+  KNOWLEDGE_DIR: setting(z.string().default('./knowledge'), {
+    section: 'Storage',
+    description: 'Directory holding articles/*.md, synonyms.yml and the analysts\' policy files.',
+  }),
+  HOT_RELOAD: setting(flag('true'), { section: 'Storage', description: 'Re-index when the knowledge directory changes, without a restart (true | false).' }),
+
+  // --- Escalation
+  ESCALATION_WEBHOOK_URL: setting(optionalString, {
+    section: 'Escalation to the help desk',
+    description: 'Where new tickets are POSTed as JSON (with an Idempotency-Key header), retried with backoff until delivered.',
+    example: 'https://servicedesk.hospital.example.org/api/elbow-tickets',
+  }),
+  ESCALATION_WEBHOOK_TOKEN: setting(optionalString, { section: 'Escalation to the help desk', description: 'Bearer token sent with the webhook.', example: '' }),
+  SUPPORT_TEAMS_CHANNEL_ID: setting(optionalString, {
+    section: 'Escalation to the help desk',
+    description: 'Teams channel (19:...@thread.tacv2) that receives ticket cards with a "Take it" button.',
+    example: '',
+  }),
+  TICKET_CALLBACK_TOKEN: setting(optionalString, {
+    section: 'Escalation to the help desk',
+    description: 'Bearer token the service desk uses to call POST /api/tickets/:id/status (unset = callback disabled).',
+    example: '',
+  }),
+  HELP_DESK_PHONE: setting(z.string().default('x4357 (x-HELP)'), {
+    section: 'Escalation to the help desk',
+    description: 'Shown to clinicians whenever a person is needed or the store is down.',
+  }),
+  HELP_DESK_HOURS: setting(z.string().default('24/7'), { section: 'Escalation to the help desk', description: 'Shown with the phone number.' }),
+
+  // --- Analysts
+  ADMIN_TOKEN: setting(optionalString, {
+    section: 'Analysts',
+    description: 'Token for /admin (unset = dashboard disabled). Use a long random value.',
+    example: '',
+  }),
+
+  // --- Limits
+  RATE_LIMIT_PER_MINUTE: setting(z.coerce.number().int().min(1).default(30), {
+    section: 'Limits',
+    description: 'Messages per user per minute before a kind "slow down" reply.',
+  }),
+  MAX_CONCURRENT_TURNS: setting(z.coerce.number().int().min(1).default(64), {
+    section: 'Limits',
+    description: 'Turns processed at once; up to 4x more wait, beyond that 503.',
+  }),
+  MAX_BODY_BYTES: setting(z.coerce.number().int().min(1024).default(256 * 1024), {
+    section: 'Limits',
+    description: 'Largest request body in bytes (413 above).',
+  }),
 });
 
 export type RawConfig = z.infer<typeof ConfigSchema>;
+
+/** One setting as documented: name, section, description, default and example. */
+export interface SettingInfo extends SettingDoc {
+  name: string;
+  /** The default as text ('' when there is none). */
+  defaultValue: string;
+}
+
+/** Every setting with its documentation, in schema order (the source of .env.example and the README table). */
+export function describeSettings(): SettingInfo[] {
+  return Object.entries(ConfigSchema.shape).map(([name, schema]) => {
+    const doc = schema.meta() as SettingDoc | undefined;
+    if (!doc) throw new Error(`setting ${name} has no description`);
+    const def = (schema as unknown as { _zod: { def: { type: string; defaultValue?: unknown; in?: { _zod: { def: { defaultValue?: unknown } } } } } })._zod.def;
+    const raw = def.type === 'default' ? def.defaultValue : def.in?._zod.def.defaultValue;
+    return { name, ...doc, defaultValue: raw === undefined ? '' : String(raw) };
+  });
+}
 
 /** Everything Elbow needs from its environment, validated once. */
 export interface Config extends RawConfig {
