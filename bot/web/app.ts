@@ -13,7 +13,7 @@ import { ElbowBot, errorSummary } from '../conversation/bot.js';
 import { MESSAGES } from '../conversation/messages.js';
 import { TypingIndicator } from '../conversation/typing.js';
 import { createHelpDesk } from '../escalation/help-desk.js';
-import { redact } from '../escalation/redact.js';
+import { redact } from '../privacy/redact.js';
 import { registerTicketRoutes } from '../escalation/routes.js';
 import { openKnowledgeBase } from '../knowledge/knowledge-base.js';
 import { createKnowledgeHolder, watchKnowledge } from '../knowledge/watch.js';
