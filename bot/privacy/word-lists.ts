@@ -1,5 +1,5 @@
 /**
- * The word lists redaction relies on, read once from bot/privacy/data/ (plain text, one or more lower-case
+ * The word lists redaction relies on, read once from bot/privacy/lists/ (plain text, one or more lower-case
  * words per line, '#' comments). They are data so that analysts can extend them without touching code:
  * - first-names.txt, last-names.txt: the 1990 US Census lists (see scripts/privacy-names.ts);
  * - common-words.txt, ehr-words.txt, drugs.txt: words that are never a patient's name.
@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 
 function readWords(file: string): Set<string> {
-  const text = fs.readFileSync(new URL(`./data/${file}`, import.meta.url), 'utf8');
+  const text = fs.readFileSync(new URL(`./lists/${file}`, import.meta.url), 'utf8');
   const words = new Set<string>();
   for (const line of text.split('\n')) {
     for (const word of line.replace(/#.*/, '').split(/\s+/)) if (word) words.add(word.toLowerCase());
