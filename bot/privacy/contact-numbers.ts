@@ -14,17 +14,25 @@ const SELF_CUE = [
   String.raw`(?:call|text|page|reach|contact|ring|phone|try)\s+me(?:\s+back)?`,
   String.raw`(?:my|our)\s+(?:(?:cell|mobile|work|desk|office|direct|personal)\s*(?:phone|line|number|#)?|phone(?:\s+number)?|number|pager|ext(?:ension)?|call\s*back(?:\s+number)?|contact(?:\s+number)?)`,
   String.raw`(?:i\s*am|i['’]?m)\s+(?:at|on)`,
-  String.raw`(?:best\s+)?call\s*back(?:\s+(?:number|no\.?|#))?`,
-  String.raw`best\s+number(?:\s+(?:for|to\s+reach)\s+me)?`,
 ].join('|');
-const SELF_NUMBER = new RegExp(String.raw`\b(?:${SELF_CUE})\b[\s:#=-]*(?:(?:is|at|on|would\s+be)[\s:#=-]+)*(${NUMBER})`, 'gi');
+/** Cues that do not say whose number it is ("callback 555…"): the clinician's only if nobody else is named in the sentence. */
+const BARE_CUE = String.raw`(?:best\s+)?call\s*back(?:\s+(?:number|no\.?|#))?|best\s+number(?:\s+(?:for|to\s+reach)\s+me)?`;
+const SELF_NUMBER = new RegExp(String.raw`\b(?:(${SELF_CUE})|${BARE_CUE})\b[\s:#=-]*(?:(?:is|at|on|would\s+be)[\s:#=-]+)*(${NUMBER})`, 'gi');
 /** Someone else named in the clause just before the cue: then "call me" is a quote, "callback" theirs. */
 const THIRD_PARTY = /\b(?:patients?|pts?|family|daughter|son|wife|husband|mother|father|mom|dad|sister|brother|caregiver|guardian|spouse|parents?|relative|friend|neighbou?r|her|his|their|she|he|they)\b/i;
 
-/** The clause before `at`: back to the last sentence end, at most five words. */
-function leadIn(text: string, at: number): string {
-  const before = text.slice(Math.max(0, at - 80), at);
-  const clause = before.split(/[.;!?\n]/).at(-1) ?? '';
+const SPEECH = /\b(?:says|said|asks|asked|wrote|writes|told\s+me|wants|wanted)\s*$/i;
+
+/**
+ * The clause before `at`, at most five words: back to the last sentence end or comma ("pt Jones missing,
+ * call me at …" is the clinician's), unless the comma follows a quote ("the patient said, call me at …").
+ */
+function leadIn(text: string, at: number, wholeSentence: boolean): string {
+  const sentence = text.slice(Math.max(0, at - 120), at).split(/[.;!?\n]/).at(-1) ?? '';
+  if (wholeSentence) return sentence;
+  const parts = sentence.split(',');
+  let clause = parts.pop() ?? '';
+  while (parts.length > 0 && SPEECH.test(parts.at(-1)!)) clause = `${parts.pop()!},${clause}`;
   return clause.trim().split(/\s+/).slice(-5).join(' ');
 }
 
@@ -33,8 +41,8 @@ export function selfNumberSpans(text: string): Span[] {
   const spans: Span[] = [];
   SELF_NUMBER.lastIndex = 0;
   for (const m of text.matchAll(SELF_NUMBER)) {
-    if (THIRD_PARTY.test(leadIn(text, m.index))) continue;
-    const number = m[1]!;
+    if (THIRD_PARTY.test(leadIn(text, m.index, m[1] === undefined))) continue;
+    const number = m[2]!;
     const start = m.index + m[0].length - number.length;
     spans.push([start, start + number.trimEnd().length]);
   }
