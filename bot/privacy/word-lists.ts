@@ -8,11 +8,7 @@ import fs from 'node:fs';
 
 function readWords(file: string): Set<string> {
   const text = fs.readFileSync(new URL(`./lists/${file}`, import.meta.url), 'utf8');
-  const words = new Set<string>();
-  for (const line of text.split('\n')) {
-    for (const word of line.replace(/#.*/, '').split(/\s+/)) if (word) words.add(word.toLowerCase());
-  }
-  return words;
+  return new Set(text.replace(/#[^\n]*/g, '').toLowerCase().split(/\s+/).filter(Boolean));
 }
 
 /** Given names from the census (lower-case). */
