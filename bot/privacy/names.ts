@@ -129,6 +129,8 @@ interface Token {
 const TOKEN = /\p{L}[\p{L}\p{M}]*(?:['’-]\p{L}[\p{L}\p{M}]*)*\.?/gu;
 const TITLE_CASE = /^\p{Lu}[\p{Ll}\p{M}]+(?:['’-]\p{Lu}?[\p{Ll}\p{M}]+)*$|^\p{Lu}{2,}(?:['’-]\p{Lu}+)*$/u;
 const STAFF_TITLE = /^(?:dr|doctor|prof|professor|np|pa|rn|md|do)\.?$/i;
+/** A word after a name that makes it a place, not a patient: "Henry Ford Hospital", "Jackson Memorial". */
+const PLACE = /^(?:hospital|hospitals|medical|memorial|health|healthcare|clinic|center|centre|university|campus|institute|pharmacy|street|avenue|road|building|pavilion|school|college)$/i;
 
 /** Capitalised words with their positions; a possessive 's is left outside the word. */
 function tokens(text: string): Token[] {
@@ -166,17 +168,21 @@ function uncuedNames(text: string): Span[] {
   const words = tokens(text);
   const spans: Span[] = [];
   const spaced = (a: Token, b: Token) => /^[ \t]+$/.test(between(text, a, b));
+  const push = (first: number, last: number) => {
+    const next = words[last + 1];
+    if (!(next && spaced(words[last]!, next) && PLACE.test(next.key))) spans.push([words[first]!.start, words[last]!.end]);
+  };
   for (let i = 0; i + 1 < words.length; i++) {
     const [a, b, c] = [words[i]!, words[i + 1]!, words[i + 2]];
     if (i > 0 && STAFF_TITLE.test(words[i - 1]!.key) && spaced(words[i - 1]!, a)) continue;
     if (isFirst(a) && spaced(a, b)) {
       if (c && spaced(b, c) && (isInitial(b, text) || isFirst(b)) && isLast(c) && LAST_NAMES.has(c.key.toLowerCase())) {
-        spans.push([a.start, c.end]);
+        push(i, i + 2);
         i += 2;
         continue;
       }
       if (isLast(b)) {
-        spans.push([a.start, b.end]);
+        push(i, i + 1);
         i += 1;
         continue;
       }

@@ -162,6 +162,10 @@ const KEPT: Record<string, string[]> = {
     'ask Mark in IT about it',
     'Grace from pharmacy verified it',
     'Monday June 2 the interface went down',
+    'Henry Ford Hospital labs are not crossing',
+    'Jackson Memorial interface is down',
+    'Patient Safety Net report wont submit',
+    'Allen Street clinic printer is offline',
   ],
   'error codes, builds and tickets': [
     'error code 1234567',
