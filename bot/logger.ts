@@ -1,5 +1,5 @@
 import { pino, type Logger } from 'pino';
-import { redact, redactDeep } from './escalation/redact.js';
+import { redact, redactDeep } from './privacy/redact.js';
 
 /**
  * Values we generate ourselves and that must stay intact to correlate logs with analytics: the user hash

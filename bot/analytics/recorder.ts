@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { redact as redactPhi } from '../escalation/redact.js';
+import { redact as redactPhi } from '../privacy/redact.js';
 import type { Db } from '../store/db.js';
 import type { AnalyticsSink, FeedbackEvent, TurnEvent } from './events.js';
 
@@ -13,7 +13,7 @@ export interface RecorderOptions {
   flushMs?: number;
   /** Most events kept while the database is down; the oldest are dropped beyond it (default 10 000). */
   maxBuffer?: number;
-  /** PHI redaction applied to every question before it is buffered (default: bot/escalation/redact). */
+  /** PHI redaction applied to every question before it is buffered (default: bot/privacy/redact). */
   redact?: (text: string) => string;
   /** Starts the background flush; returns its canceller. Tests pass a manual one. */
   schedule?: (flush: () => void, ms: number) => () => void;

@@ -1,6 +1,6 @@
 import type { ConversationReference } from 'botbuilder';
 import { TRANSCRIPT_LINES, type ConversationData, type TranscriptLine } from '../conversation/state.js';
-import { redact } from './redact.js';
+import { redact } from '../privacy/redact.js';
 
 /** Where a ticket is in the help desk's hands. */
 export type TicketStatus = 'open' | 'in-progress' | 'resolved' | 'closed';

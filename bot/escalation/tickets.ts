@@ -8,7 +8,7 @@ import {
   type TicketInput,
   type TicketStatus,
 } from './ticket.js';
-import { redact } from './redact.js';
+import { redact } from '../privacy/redact.js';
 
 /** Tickets in the store (table `tickets`, migration 002). */
 

@@ -13,7 +13,7 @@ import { ElbowBot, errorSummary } from '../conversation/bot.js';
 import { MESSAGES } from '../conversation/messages.js';
 import { TypingIndicator } from '../conversation/typing.js';
 import { createHelpDesk } from '../escalation/help-desk.js';
-import { redact } from '../escalation/redact.js';
+import { configureRedaction, redact } from '../privacy/redact.js';
 import { registerTicketRoutes } from '../escalation/routes.js';
 import { openKnowledgeBase } from '../knowledge/knowledge-base.js';
 import { createKnowledgeHolder, watchKnowledge } from '../knowledge/watch.js';
@@ -63,6 +63,8 @@ export interface App {
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
   const t0 = performance.now();
   const timings: Record<string, number> = {};
+  // The help desk's own number appears in the bot's replies and in clinicians' messages; it is not PHI.
+  configureRedaction({ keepNumbers: [config.HELP_DESK_PHONE] });
   const logger = overrides.logger ?? createLogger(config.LOG_LEVEL);
   const now = overrides.now ?? (() => new Date());
 

@@ -7,7 +7,7 @@ import { ElbowBot } from '../../bot/conversation/bot.js';
 import type { HelpDesk } from '../../bot/conversation/handoff.js';
 import type { AnalyticsSink, FeedbackEvent, TurnEvent } from '../../bot/analytics/events.js';
 import { buildKnowledgeBase } from '../../bot/knowledge/knowledge-base.js';
-import { redact } from '../../bot/escalation/redact.js';
+import { redact } from '../../bot/privacy/redact.js';
 import type { AppContext } from '../../bot/web/context.js';
 import { assertValidCard } from '../helpers/card-schema.js';
 
