@@ -73,10 +73,10 @@ export function decide(kb: KnowledgeBase, rawText: string, options: DecideOption
   const full = typeof rawText === 'string' ? rawText : '';
   const truncated = full.length > DECISION_TUNING.maxSearchChars;
   const text = truncated ? full.slice(0, DECISION_TUNING.maxSearchChars) : full;
-  const { urgent, systemRisk } = urgencyOf(text);
+  const { urgent, systemRisk } = urgencyOf(text, kb.policy);
   const base = { articleId: null, candidates: [] as string[], urgent, confidence: 0, hits: [] as SearchHit[], truncated };
 
-  const query = normalize(text, kb.synonyms);
+  const query = normalize(text, kb.synonyms, 40, kb.policy);
   const found = query.groups.length > 0 ? search(kb, query, { role: options.role, limit: systemRisk ? 10 : 5 }) : [];
   const urgentHit = systemRisk ? urgentArticle(kb, found) : undefined;
   const ranked = urgentHit ? [urgentHit, ...found.filter((h) => h !== urgentHit)].slice(0, 5) : found;
@@ -87,9 +87,9 @@ export function decide(kb: KnowledgeBase, rawText: string, options: DecideOption
   const confidence = confidenceOf(hits);
   const top3 = hits.slice(0, 3).map((h) => h.id);
 
-  if (asksForPerson(text)) return { ...base, outcome: 'escalate', hits, confidence, candidates: top3 };
-  if (isClinicalQuestion(text)) return { ...base, outcome: 'decline' };
-  const smalltalk = smalltalkKind(text);
+  if (asksForPerson(text, kb.policy)) return { ...base, outcome: 'escalate', hits, confidence, candidates: top3 };
+  if (isClinicalQuestion(text, kb.policy)) return { ...base, outcome: 'decline' };
+  const smalltalk = smalltalkKind(text, kb.policy);
   if (smalltalk) return { ...base, outcome: 'smalltalk', smalltalk };
 
   const top = hits[0];
@@ -109,13 +109,13 @@ export function decide(kb: KnowledgeBase, rawText: string, options: DecideOption
       articleId: top.id,
       candidates: top3,
       // The article flag (downtime, patient safety) only counts when the text describes a problem now.
-      urgent: urgent || (Boolean(article?.urgent) && describesCurrentProblem(text)),
+      urgent: urgent || (Boolean(article?.urgent) && describesCurrentProblem(text, kb.policy)),
       confidence,
       hits,
     };
   }
   // Everyday words ("parking", "lunch") say the message is not about the EHR: offer no guesses.
-  if (query.tokens.some(isOffTopicWord)) return { ...base, outcome: 'no-match', hits, confidence };
+  if (query.tokens.some((t) => isOffTopicWord(t, kb.policy))) return { ...base, outcome: 'no-match', hits, confidence };
   // A clarify offers 2-3 articles to choose from; one weak match on its own is not worth offering.
   const plausible = hits.filter((h) => h.score >= top.score * DECISION_TUNING.clarifyShare);
   const candidates = (plausible.length >= 2 ? plausible : hits).slice(0, 3).map((h) => h.id);
