@@ -3,6 +3,7 @@ import { asksForPerson, describesCurrentProblem, isClinicalQuestion, smalltalkKi
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
 import { isOffTopicWord, normalize } from '../knowledge/normalize.js';
 import { search, type SearchHit } from '../knowledge/search.js';
+import { respell } from '../knowledge/spelling.js';
 
 /** What Elbow does with a message. */
 export type Outcome = 'answer' | 'clarify' | 'no-match' | 'decline' | 'smalltalk' | 'escalate';
@@ -24,6 +25,8 @@ export interface Decision {
   smalltalk?: SmalltalkKind;
   /** True when the text was cut to the search length limit. */
   truncated: boolean;
+  /** The words searched after spelling correction, when a correction was made (for analysts' logs). */
+  correctedText?: string;
 }
 
 /** Options for `decide`. */
@@ -74,9 +77,15 @@ export function decide(kb: KnowledgeBase, rawText: string, options: DecideOption
   const truncated = full.length > DECISION_TUNING.maxSearchChars;
   const text = truncated ? full.slice(0, DECISION_TUNING.maxSearchChars) : full;
   const { urgent, systemRisk } = urgencyOf(text, kb.policy);
-  const base = { articleId: null, candidates: [] as string[], urgent, confidence: 0, hits: [] as SearchHit[], truncated };
 
-  const query = normalize(text, kb.synonyms, 40, kb.policy);
+  let corrected: string[] | undefined;
+  const query = normalize(text, kb.synonyms, 40, kb.policy, (tokens) => {
+    const respelled = respell(kb, tokens);
+    if (respelled.some((t, i) => t !== tokens[i])) corrected = respelled;
+    return respelled;
+  });
+  const correctedText = corrected?.join(' ');
+  const base = { articleId: null, candidates: [] as string[], urgent, confidence: 0, hits: [] as SearchHit[], truncated, ...(correctedText ? { correctedText } : {}) };
   const found = query.groups.length > 0 ? search(kb, query, { role: options.role, limit: systemRisk ? 10 : 5 }) : [];
   const urgentHit = systemRisk ? urgentArticle(kb, found) : undefined;
   const ranked = urgentHit ? [urgentHit, ...found.filter((h) => h !== urgentHit)].slice(0, 5) : found;
