@@ -35,8 +35,8 @@ export interface DecideOptions {
 }
 
 /**
- * Thresholds of the decision. Checked on knowledge/eval/golden.yml and the separate hold-out set
- * knowledge/eval/holdout.yml; the values sit on a plateau where small changes move neither much.
+ * Thresholds of the decision. Checked on knowledge/eval/golden.yml and the training sets in knowledge/eval/training
+ * (see docs/quality.md); the values sit on a plateau where small changes move neither much.
  */
 export const DECISION_TUNING = {
   /** Minimum confidence to answer with the top article. */

@@ -71,6 +71,8 @@ export interface Policy {
   wordClasses: WordClass[];
   /** File-level examples of the word-list files (filler, off-topic). */
   listExamples: Map<string, { match: string[]; nomatch: string[] }>;
+  /** The plain words of every vocabulary (drug names, lab names...), which spelling correction may correct to. */
+  vocabularyWords: Set<string>;
   /** The policy directory it came from. */
   dir: string;
 }
@@ -112,8 +114,10 @@ export function loadPolicy(dir: string): Policy {
 
   // Vocabularies are shared by all files, so "drug" is defined once.
   const vocab = new Map<string, string>();
+  const vocabularyWords = new Set<string>();
   for (const [file, data] of parsed) {
     for (const [name, entries] of Object.entries(data.vocabularies)) {
+      for (const e of entries) if (/^[a-z]+$/.test(e)) vocabularyWords.add(e);
       if (vocab.has(name)) problems.push({ file, field: `vocabularies.${name}`, message: 'is defined in two policy files' });
       vocab.set(name, `(?:${entries.map((e) => e.trim()).join('|')})`);
     }
@@ -167,7 +171,7 @@ export function loadPolicy(dir: string): Policy {
     }
   }
   if (problems.length > 0) throw new KnowledgeError(problems);
-  return { rules, filler, offTopic, wordClasses, listExamples, dir };
+  return { rules, filler, offTopic, wordClasses, listExamples, vocabularyWords, dir };
 }
 
 /** The policy shipped with the code (knowledge/policy beside this repository), for knowledge dirs that have none. */

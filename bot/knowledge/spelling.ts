@@ -2,15 +2,14 @@ import fs from 'node:fs';
 import lunr from 'lunr';
 import wordListPath from 'word-list';
 import type { KnowledgeBase } from './knowledge-base.js';
-import { clinicalWordClass } from './intents.js';
 import { tokenize } from './tokenize.js';
 
 /**
  * Spelling correction against the knowledge base's own vocabulary (the words of its articles and synonyms), SymSpell
  * style: every dictionary word's single-letter deletions are indexed once per knowledge base, so a lookup costs a
  * few map reads. Only words the knowledge base does not know are corrected; real English words (the word-list
- * package), filler, off-topic and clinical words are left alone, and a correction must be within one edit (two for
- * long words), transpositions counting as one.
+ * package), filler and off-topic words are left alone, and a correction must be within one edit (two for
+ * long words), transpositions counting as one. The policy's vocabularies (drug and lab names) count as known words.
  */
 
 /** Shortest word corrected: shorter ones are too often acronyms one letter from another ("pacu" / "pacs"). */
@@ -41,6 +40,7 @@ function spellerOf(kb: KnowledgeBase): Speller {
   };
   for (const a of kb.articles) [a.title, ...a.questions, ...a.tags, a.body].forEach(add);
   for (const rules of kb.synonyms.byFirstToken.values()) for (const r of rules) add([...r.phrase, ...r.expansion].join(' '));
+  add([...kb.policy.vocabularyWords].join(' '));
   const deletes = new Map<string, string[]>();
   for (const word of counts.keys()) {
     if (word.length < 4) continue;
@@ -99,17 +99,17 @@ function correctionOf(speller: Speller, word: string): string | undefined {
   return best?.word;
 }
 
-/** True for a word spelling correction must leave alone: known, filler, everyday, clinical, short or not a plain word. */
+/** True for a word spelling correction must leave alone: known, English, filler, everyday, short or not a plain word. */
 function leaveAlone(kb: KnowledgeBase, speller: Speller, word: string): boolean {
   return (
     word.length < MIN_LENGTH ||
     !/^\p{L}+$/u.test(word) ||
     speller.counts.has(word) ||
     englishWords().has(word) ||
+    kb.policy.vocabularyWords.has(word) ||
     kb.policy.filler.has(word) ||
     kb.policy.offTopic.has(word) ||
-    (lunr.stopWordFilter(word as unknown as lunr.Token) as unknown) === undefined ||
-    clinicalWordClass(word, kb.policy) !== null
+    (lunr.stopWordFilter(word as unknown as lunr.Token) as unknown) === undefined
   );
 }
 
