@@ -1,8 +1,13 @@
-/** npm run kb:lint : validates every article and the synonym file; exits 1 naming file, field and problem. */
+/**
+ * npm run kb:lint : validates every article, the synonym file and the policy files (knowledge/policy/*.yml), and runs
+ * every policy example through the real classifier; exits 1 naming file, field (or rule and example) and problem.
+ */
 import path from 'node:path';
 import { isStale } from '../bot/knowledge/article.js';
 import { KnowledgeError, loadArticles } from '../bot/knowledge/load.js';
 import { loadSynonyms } from '../bot/knowledge/synonyms.js';
+import { loadPolicy } from '../bot/knowledge/policy.js';
+import { checkPolicyExamples } from '../bot/knowledge/policy-check.js';
 import { knowledgePaths, runMain } from './cli.js';
 
 runMain(() => {
@@ -10,10 +15,18 @@ runMain(() => {
   try {
     const articles = loadArticles(path.join(knowledgeDir, 'articles'));
     const synonyms = loadSynonyms(path.join(knowledgeDir, 'synonyms.yml'));
+    const policy = loadPolicy(path.join(knowledgeDir, 'policy'));
+    const failures = checkPolicyExamples(policy, synonyms);
+    for (const f of failures) console.log(`error  policy/${f.file}.yml  rule ${f.rule}: "${f.example}": ${f.message}`);
+    if (failures.length > 0) {
+      process.stderr.write(`${failures.length} policy example(s) disagree with the classifier\n`);
+      process.exit(1);
+    }
+    const rules = [...policy.rules.values()].reduce((n, r) => n + r.length, 0);
     const now = new Date();
     const stale = articles.filter((a) => isStale(a, now));
     for (const a of stale) console.log(`warning  ${a.id}.md  reviewed: ${a.reviewed} is older than 365 days`);
-    console.log(`ok  ${articles.length} articles, ${synonyms.size} synonym rules, ${stale.length} stale`);
+    console.log(`ok  ${articles.length} articles, ${synonyms.size} synonym rules, ${rules} policy rules, ${stale.length} stale`);
   } catch (err) {
     if (err instanceof KnowledgeError) {
       process.stderr.write(`${err.message}\n`);

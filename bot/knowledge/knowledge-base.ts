@@ -5,6 +5,7 @@ import lunr from 'lunr';
 import type { Article } from './article.js';
 import { buildIndex, shareEmptyMetadata } from './index-builder.js';
 import { loadArticles } from './load.js';
+import { defaultPolicy, policyFiles, policyFor, type Policy } from './policy.js';
 import { loadSynonyms, type SynonymMap } from './synonyms.js';
 import { useTermQuery } from './term-query.js';
 
@@ -13,6 +14,8 @@ export interface KnowledgeBase {
   articles: Article[];
   byId: Map<string, Article>;
   synonyms: SynonymMap;
+  /** The analysts' word lists and phrase rules (knowledge/policy), reloaded with the articles. */
+  policy: Policy;
   index: lunr.Index;
   /** The index's stemmed vocabulary, for typo tolerance. */
   vocabulary: lunr.TokenSet;
@@ -35,8 +38,14 @@ interface SerializedKnowledgeBase {
 }
 
 /** Assembles a knowledge base from already-parsed articles and synonyms (builds the index). */
-export function createKnowledgeBase(articles: Article[], synonyms: SynonymMap, sourceHash = '', builtAt = new Date()): KnowledgeBase {
-  return fromIndex(articles, synonyms, buildIndex(articles, synonyms), sourceHash, builtAt);
+export function createKnowledgeBase(
+  articles: Article[],
+  synonyms: SynonymMap,
+  sourceHash = '',
+  builtAt = new Date(),
+  policy: Policy = defaultPolicy(),
+): KnowledgeBase {
+  return fromIndex(articles, synonyms, buildIndex(articles, synonyms), sourceHash, builtAt, policy);
 }
 
 /**
@@ -46,7 +55,7 @@ export function createKnowledgeBase(articles: Article[], synonyms: SynonymMap, s
  */
 export const IDF_TUNING = { bodyDocumentWeight: 0.35 };
 
-function fromIndex(articles: Article[], synonyms: SynonymMap, index: lunr.Index, sourceHash: string, builtAt: Date): KnowledgeBase {
+function fromIndex(articles: Article[], synonyms: SynonymMap, index: lunr.Index, sourceHash: string, builtAt: Date, policy: Policy): KnowledgeBase {
   // Same results as lunr's query, several times faster (see term-query.ts and test/bench/search-tools.test.ts).
   useTermQuery(index);
   const idf = new Map<string, number>();
@@ -66,6 +75,7 @@ function fromIndex(articles: Article[], synonyms: SynonymMap, index: lunr.Index,
     articles,
     byId: new Map(articles.map((a) => [a.id, a])),
     synonyms,
+    policy,
     index,
     vocabulary: (index as unknown as { tokenSet: lunr.TokenSet }).tokenSet,
     idf,
@@ -81,7 +91,7 @@ export function sourceFiles(knowledgeDir: string): string[] {
     ? fs.readdirSync(articlesDir).filter((f) => f.endsWith('.md')).sort().map((f) => path.join(articlesDir, f))
     : [];
   const synonyms = path.join(knowledgeDir, 'synonyms.yml');
-  return fs.existsSync(synonyms) ? [...articles, synonyms] : articles;
+  return [...articles, ...(fs.existsSync(synonyms) ? [synonyms] : []), ...policyFiles(path.join(knowledgeDir, 'policy'))];
 }
 
 /** A content hash of the knowledge sources, so a stale serialized index is never served. */
@@ -93,11 +103,11 @@ export function hashSources(knowledgeDir: string): string {
   return hash.digest('hex');
 }
 
-/** Loads, validates and indexes the knowledge base in a directory (articles/ + synonyms.yml). */
+/** Loads, validates and indexes the knowledge base in a directory (articles/ + synonyms.yml + policy/). */
 export function buildKnowledgeBase(knowledgeDir: string, now = new Date()): KnowledgeBase {
   const articles = loadArticles(path.join(knowledgeDir, 'articles'));
   const synonyms = loadSynonyms(path.join(knowledgeDir, 'synonyms.yml'));
-  return createKnowledgeBase(articles, synonyms, hashSources(knowledgeDir), now);
+  return createKnowledgeBase(articles, synonyms, hashSources(knowledgeDir), now, policyFor(knowledgeDir));
 }
 
 /** Writes the knowledge base (articles + lunr index) to a JSON file. */
@@ -136,7 +146,7 @@ export function openKnowledgeBase(knowledgeDir: string, indexFile: string): { kb
         if (data.sourceHash === hash) {
           const synonyms = loadSynonyms(synonymsFile);
           const index = shareEmptyMetadata(lunr.Index.load(data.index));
-          return { kb: fromIndex(data.articles, synonyms, index, hash, new Date(data.builtAt)), source: 'serialized' };
+          return { kb: fromIndex(data.articles, synonyms, index, hash, new Date(data.builtAt), policyFor(knowledgeDir)), source: 'serialized' };
         }
         return rebuild('rebuilt-stale');
       } catch {

@@ -96,7 +96,7 @@ function lookUpFuzzy(kb: KnowledgeBase, word: string): string[] {
 /** Maps each query group to the index terms it can match (exact stems, else typo-tolerant ones). */
 function resolveGroups(kb: KnowledgeBase, query: NormalizedQuery): GroupTerms[] {
   return query.groups.map((group) => {
-    if (!group.expanded && group.original.length === 1 && isOffTopicWord(group.original[0])) {
+    if (!group.expanded && group.original.length === 1 && isOffTopicWord(group.original[0], kb.policy)) {
       return { weight: SEARCH_TUNING.offTopicWeight, terms: [] };
     }
     const exact = [...new Set(group.terms.map(stem).filter((s) => kb.idf.has(s)))];

@@ -25,6 +25,8 @@ export function tokenize(text: string): string[] {
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
     .replace(/['\u2018\u2019`]/g, '')
+    // A letter typed three times or more is emphasis, not spelling ("pleeease", "sooo").
+    .replace(/(\p{L})\1{2,}/gu, '$1')
     .split(/[^\p{L}\p{N}]+/u)
     .filter((t) => t.length > 0 && t.length <= 40);
 }

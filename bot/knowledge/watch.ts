@@ -42,7 +42,7 @@ export interface KnowledgeWatcher {
 }
 
 /**
- * Watches the articles directory and synonyms.yml and rebuilds the knowledge base when they change.
+ * Watches the articles directory, synonyms.yml and the policy directory and rebuilds the knowledge base when they change.
  * Directories are watched rather than files, because editors save by writing a new file and renaming
  * it over the old one; events are debounced, and a rebuild happens only when the sources' content
  * hash changed. A change that does not validate goes to `onError` and nothing is replaced.
@@ -94,7 +94,9 @@ export function watchKnowledge(options: WatchOptions): KnowledgeWatcher {
     watchers.push(watcher);
   };
   watch(articlesDir, (file) => file === null || file.endsWith('.md'));
-  watch(knowledgeDir, (file) => file === null || file === 'synonyms.yml');
+  watch(knowledgeDir, (file) => file === null || file === 'synonyms.yml' || file === 'policy');
+  const policyDir = path.join(knowledgeDir, 'policy');
+  if (fs.existsSync(policyDir)) watch(policyDir, (file) => file === null || file.endsWith('.yml'));
 
   return {
     close() {

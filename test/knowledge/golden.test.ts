@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { computeMetrics, isCorrect, qualityGate, readEvalCases, runEval, type EvalCase } from '../../bot/knowledge/eval.js';
@@ -5,7 +6,7 @@ import { buildKnowledgeBase, type KnowledgeBase } from '../../bot/knowledge/know
 
 const OUTCOMES = new Set(['decline', 'no-match', 'smalltalk', 'escalate']);
 const GOLDEN = path.resolve('knowledge/eval/golden.yml');
-const HOLDOUT = path.resolve('knowledge/eval/holdout.yml');
+const TRAINING = path.resolve('knowledge/eval/training');
 
 /** The misses of a run, readable in a failure message. */
 function missesOf(kb: KnowledgeBase, cases: EvalCase[]): string {
@@ -23,24 +24,17 @@ describe('knowledge/eval: quality gate', () => {
     kb = buildKnowledgeBase(path.resolve('knowledge'));
   });
 
-  for (const [name, file] of [['golden', GOLDEN], ['hold-out', HOLDOUT]] as const) {
-    it(`passes the quality gate on the ${name} set`, () => {
-      const cases = readEvalCases(file);
-      const { metrics } = runEval(kb, cases);
-      expect(qualityGate(metrics), `misses:\n${missesOf(kb, cases)}`).to.deep.equal([]);
-    });
+  it('passes the quality gate on the golden set (the training and regression set)', () => {
+    const cases = readEvalCases(GOLDEN);
+    const { metrics } = runEval(kb, cases);
+    expect(qualityGate(metrics), `misses:\n${missesOf(kb, cases)}`).to.deep.equal([]);
+  });
 
-    it(`${name} set: every expectation is an article id or an outcome`, () => {
-      for (const c of readEvalCases(file)) {
-        expect(OUTCOMES.has(c.expect) || kb.byId.has(c.expect), `${c.q}: ${c.expect}`).to.equal(true);
-      }
-    });
-  }
-
-  // The blind sets only measure (no gate, so nobody tunes to pass them), but a renamed article must not break them silently.
-  for (const name of ['holdout-blind', 'blind-2', 'blind-3']) {
-    it(`${name} set: every expectation is an article id or an outcome`, () => {
-      for (const c of readEvalCases(path.resolve(`knowledge/eval/${name}.yml`))) {
+  // Former blind sets were tuned on after their first run, so they are training data now (docs/quality.md): not gated,
+  // but a renamed article must not break them silently.
+  for (const name of ['golden', ...fs.readdirSync(TRAINING).filter((f) => f.endsWith('.yml')).map((f) => `training/${f}`)]) {
+    it(`${name}: every expectation is an article id or an outcome`, () => {
+      for (const c of readEvalCases(path.resolve(`knowledge/eval/${name.replace(/\.yml$/, '')}.yml`))) {
         expect(OUTCOMES.has(c.expect) || kb.byId.has(c.expect), `${c.q}: ${c.expect}`).to.equal(true);
       }
     });

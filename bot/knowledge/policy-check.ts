@@ -1,0 +1,78 @@
+import { asksForPerson, clinicalWordClass, isClinicalQuestion, isUrgent, prepare, smalltalkKind } from './intents.js';
+import { isOffTopicWord, normalize } from './normalize.js';
+import { ruleMatches, type Policy, type PolicyRule } from './policy.js';
+import type { SynonymMap } from './synonyms.js';
+import { tokenize } from './tokenize.js';
+
+/** One policy example the real classifier disagrees with. */
+export interface ExampleFailure {
+  file: string;
+  rule: string;
+  example: string;
+  message: string;
+}
+
+/**
+ * How each kind of rule is checked: `positive` rules make the file's classifier say yes on their `match` examples
+ * and no on their `nomatch` ones (a `framed` clinical rule's examples name a drug, lab or condition); `exception` rules make it say no on their `match` examples; `part` rules (pieces a
+ * classifier combines) are checked on their own pattern.
+ */
+const KIND_ROLE: Record<string, 'positive' | 'exception' | 'part'> = {
+  advice: 'positive', 'ehr-task': 'exception', framed: 'positive', item: 'part',
+  person: 'positive', 'not-person': 'exception',
+  urgent: 'positive', 'system-risk': 'positive', 'not-now': 'exception', 'not-urgent': 'exception', 'problem-now': 'part',
+  greeting: 'positive', thanks: 'positive', bye: 'positive', about: 'positive', howareyou: 'positive', ack: 'positive',
+};
+
+function classifier(file: string, rule: PolicyRule, policy: Policy): ((text: string) => boolean) | undefined {
+  if (file === 'clinical') return (t) => isClinicalQuestion(t, policy);
+  if (file === 'escalate') return (t) => asksForPerson(t, policy);
+  if (file === 'urgency') return (t) => isUrgent(t, policy);
+  if (file === 'smalltalk') return (t) => smalltalkKind(t, policy) === rule.kind;
+  return undefined;
+}
+
+/** Runs every example of every rule, word class and word list through the real classifiers; returns the mismatches. */
+export function checkPolicyExamples(policy: Policy, synonyms: SynonymMap): ExampleFailure[] {
+  const failures: ExampleFailure[] = [];
+  const fail = (file: string, rule: string, example: string, message: string) => failures.push({ file, rule, example, message });
+  for (const [file, rules] of policy.rules) {
+    for (const rule of rules) {
+      const role = KIND_ROLE[rule.kind];
+      const says = classifier(file, rule, policy);
+      if (!role || !says) {
+        fail(file, rule.id, '', `unknown kind "${rule.kind}" for ${file}.yml`);
+        continue;
+      }
+      for (const ex of rule.examples.match) {
+        if (!ruleMatches(rule, smalltalkText(file, ex))) fail(file, rule.id, ex, 'match example: the rule does not match it');
+        else if (role === 'positive' && !says(ex)) fail(file, rule.id, ex, `match example: the classifier does not say ${rule.kind}`);
+        else if (role === 'exception' && says(ex)) fail(file, rule.id, ex, 'match example: an exception, yet the classifier still says yes');
+      }
+      for (const ex of rule.examples.nomatch) {
+        if (role === 'positive' ? says(ex) : ruleMatches(rule, smalltalkText(file, ex))) fail(file, rule.id, ex, 'nomatch example: it matches');
+      }
+    }
+  }
+  for (const wc of policy.wordClasses) {
+    const name = `word class ${wc.terms.join(' ')}`;
+    for (const ex of wc.examples.match) if (!wc.test(ex)) fail('clinical', name, ex, 'match example: not in the class');
+    for (const ex of wc.examples.nomatch) if (clinicalWordClass(ex, policy)?.join(' ') === wc.terms.join(' ')) fail('clinical', name, ex, 'nomatch example: it is in the class');
+  }
+  const lists: Record<string, (text: string) => boolean> = {
+    filler: (t) => normalize(t, synonyms, 40, policy).groups.length === 0,
+    'off-topic': (t) => tokenize(t).some((w) => isOffTopicWord(w, policy)),
+  };
+  for (const [file, says] of Object.entries(lists)) {
+    const examples = policy.listExamples.get(file);
+    for (const ex of examples?.match ?? []) if (!says(ex)) fail(file, 'groups', ex, 'match example: not matched by the word lists');
+    for (const ex of examples?.nomatch ?? []) if (says(ex)) fail(file, 'groups', ex, 'nomatch example: matched by the word lists');
+  }
+  return failures;
+}
+
+/** Small-talk rules match whole messages with punctuation dropped, as smalltalkKind prepares them. */
+function smalltalkText(file: string, text: string): string {
+  const prepared = prepare(text);
+  return file === 'smalltalk' ? prepared.replace(/[!?.,]+/g, ' ').replace(/\s+/g, ' ').trim() : prepared;
+}

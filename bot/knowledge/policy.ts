@@ -1,0 +1,192 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import YAML from 'yaml';
+import { z } from 'zod';
+import { KnowledgeError, type ArticleProblem } from './load.js';
+
+/**
+ * The analysts' policy: word lists and phrase rules in knowledge/policy/*.yml (what counts as clinical advice, urgent,
+ * a request for a person, small talk, filler, off-topic). This file only reads, validates and compiles them;
+ * intents.ts holds the mechanisms that apply them.
+ */
+
+const Examples = z.object({ match: z.array(z.coerce.string()).default([]), nomatch: z.array(z.coerce.string()).default([]) }).strict();
+
+const RuleSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9-]+$/, 'must be kebab-case'),
+    kind: z.string().regex(/^[a-z-]+$/),
+    pattern: z.string().min(1),
+    unless: z.string().min(1).optional(),
+    examples: Examples.refine((e) => e.match.length > 0 && e.nomatch.length > 0, 'needs at least one match and one nomatch example'),
+  })
+  .strict();
+
+const WordClassSchema = z
+  .object({
+    terms: z.array(z.string()).min(1),
+    words: z.array(z.coerce.string()).optional(),
+    pattern: z.string().optional(),
+    min_length: z.number().int().positive().optional(),
+    examples: Examples,
+  })
+  .strict()
+  .refine((w) => Boolean(w.words) !== Boolean(w.pattern), 'needs either words or pattern');
+
+const PolicyFileSchema = z
+  .object({
+    vocabularies: z.record(z.string().regex(/^[a-z_]+$/), z.array(z.coerce.string()).min(1)).default({}),
+    rules: z.array(RuleSchema).default([]),
+    groups: z.record(z.string(), z.array(z.coerce.string()).min(1)).optional(),
+    word_classes: z.array(WordClassSchema).optional(),
+    examples: Examples.optional(),
+  })
+  .strict();
+
+type PolicyFileData = z.infer<typeof PolicyFileSchema>;
+
+/** One compiled phrase rule: it fires when `regex` matches and `unless` does not. */
+export interface PolicyRule {
+  file: string;
+  id: string;
+  kind: string;
+  regex: RegExp;
+  unless?: RegExp;
+  examples: { match: string[]; nomatch: string[] };
+}
+
+/** A clinical word the articles never name, searched as its class ("ceftriaxone" -> "medication"). */
+export interface WordClass {
+  terms: string[];
+  test: (token: string) => boolean;
+  examples: { match: string[]; nomatch: string[] };
+}
+
+/** The compiled policy. `rules` is keyed by file name without extension ("clinical", "urgency"...). */
+export interface Policy {
+  rules: Map<string, PolicyRule[]>;
+  filler: Set<string>;
+  offTopic: Set<string>;
+  wordClasses: WordClass[];
+  /** File-level examples of the word-list files (filler, off-topic). */
+  listExamples: Map<string, { match: string[]; nomatch: string[] }>;
+  /** The plain words of every vocabulary (drug names, lab names...), which spelling correction may correct to. */
+  vocabularyWords: Set<string>;
+  /** The policy directory it came from. */
+  dir: string;
+}
+
+/** True when the rule fires on the prepared text. */
+export function ruleMatches(rule: PolicyRule, text: string): boolean {
+  return rule.regex.test(text) && !(rule.unless?.test(text) ?? false);
+}
+
+/** The rules of one file and kind, in file order. */
+export function rulesOf(policy: Policy, file: string, kind: string): PolicyRule[] {
+  return (policy.rules.get(file) ?? []).filter((r) => r.kind === kind);
+}
+
+/** The policy files of a directory, sorted. */
+export function policyFiles(dir: string): string[] {
+  return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.yml')).sort().map((f) => path.join(dir, f)) : [];
+}
+
+/** Reads, validates and compiles every knowledge/policy/*.yml; throws KnowledgeError naming file, rule and problem. */
+export function loadPolicy(dir: string): Policy {
+  const problems: ArticleProblem[] = [];
+  const parsed = new Map<string, PolicyFileData>();
+  for (const file of policyFiles(dir)) {
+    let data: unknown;
+    try {
+      data = YAML.parse(fs.readFileSync(file, 'utf8')) ?? {};
+    } catch (err) {
+      problems.push({ file, field: 'yaml', message: `is not valid YAML (${(err as Error).message.split('\n')[0]})` });
+      continue;
+    }
+    const result = PolicyFileSchema.safeParse(data);
+    if (!result.success) {
+      for (const issue of result.error.issues) problems.push({ file, field: issue.path.join('.') || 'file', message: issue.message });
+    } else parsed.set(file, result.data);
+  }
+  if (parsed.size === 0 && problems.length === 0) problems.push({ file: dir, field: 'directory', message: 'contains no policy .yml files' });
+  if (problems.length > 0) throw new KnowledgeError(problems);
+
+  // Vocabularies are shared by all files, so "drug" is defined once.
+  const vocab = new Map<string, string>();
+  const vocabularyWords = new Set<string>();
+  for (const [file, data] of parsed) {
+    for (const [name, entries] of Object.entries(data.vocabularies)) {
+      for (const e of entries) if (/^[a-z]+$/.test(e)) vocabularyWords.add(e);
+      if (vocab.has(name)) problems.push({ file, field: `vocabularies.${name}`, message: 'is defined in two policy files' });
+      vocab.set(name, `(?:${entries.map((e) => e.trim()).join('|')})`);
+    }
+  }
+  const compile = (file: string, field: string, source: string): RegExp => {
+    const expanded = source.replace(/\{([a-z_]+)\}/g, (whole, name: string) => {
+      const v = vocab.get(name);
+      if (v === undefined) problems.push({ file, field, message: `unknown vocabulary {${name}}` });
+      return v ?? whole;
+    });
+    try {
+      return new RegExp(expanded);
+    } catch (err) {
+      problems.push({ file, field, message: `is not a valid pattern (${(err as Error).message})` });
+      return /(?!)/;
+    }
+  };
+
+  const rules = new Map<string, PolicyRule[]>();
+  const filler = new Set<string>();
+  const offTopic = new Set<string>();
+  const wordClasses: WordClass[] = [];
+  const listExamples = new Map<string, { match: string[]; nomatch: string[] }>();
+  for (const [file, data] of parsed) {
+    const name = path.basename(file, '.yml');
+    const seen = new Set<string>();
+    rules.set(
+      name,
+      data.rules.map((r) => {
+        if (seen.has(r.id)) problems.push({ file, field: `rules.${r.id}`, message: 'duplicate rule id' });
+        seen.add(r.id);
+        return {
+          file,
+          id: r.id,
+          kind: r.kind,
+          regex: compile(file, `rules.${r.id}.pattern`, r.pattern),
+          unless: r.unless === undefined ? undefined : compile(file, `rules.${r.id}.unless`, r.unless),
+          examples: r.examples,
+        };
+      }),
+    );
+    const words = Object.values(data.groups ?? {}).flat().map((w) => w.toLowerCase());
+    if (name === 'filler') words.forEach((w) => filler.add(w));
+    if (name === 'off-topic') words.forEach((w) => offTopic.add(w));
+    if (data.examples) listExamples.set(name, data.examples);
+    for (const [i, wc] of (data.word_classes ?? []).entries()) {
+      const set = new Set(wc.words ?? []);
+      const regex = wc.pattern === undefined ? undefined : compile(file, `word_classes.${i}.pattern`, wc.pattern);
+      const min = wc.min_length ?? 0;
+      wordClasses.push({ terms: wc.terms, examples: wc.examples, test: (t) => t.length >= min && (set.has(t) || (regex?.test(t) ?? false)) });
+    }
+  }
+  if (problems.length > 0) throw new KnowledgeError(problems);
+  return { rules, filler, offTopic, wordClasses, listExamples, vocabularyWords, dir };
+}
+
+/** The policy shipped with the code (knowledge/policy beside this repository), for knowledge dirs that have none. */
+export const BUNDLED_POLICY_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../knowledge/policy');
+
+let bundled: Policy | undefined;
+
+/** The bundled policy, loaded once. */
+export function defaultPolicy(): Policy {
+  bundled ??= loadPolicy(BUNDLED_POLICY_DIR);
+  return bundled;
+}
+
+/** The policy of a knowledge directory: its policy/ folder, else the bundled one. */
+export function policyFor(knowledgeDir: string): Policy {
+  const dir = path.join(knowledgeDir, 'policy');
+  return policyFiles(dir).length > 0 ? loadPolicy(dir) : defaultPolicy();
+}

@@ -1,0 +1,120 @@
+import fs from 'node:fs';
+import lunr from 'lunr';
+import wordListPath from 'word-list';
+import type { KnowledgeBase } from './knowledge-base.js';
+import { tokenize } from './tokenize.js';
+
+/**
+ * Spelling correction against the knowledge base's own vocabulary (the words of its articles and synonyms), SymSpell
+ * style: every dictionary word's single-letter deletions are indexed once per knowledge base, so a lookup costs a
+ * few map reads. Only words the knowledge base does not know are corrected; real English words (the word-list
+ * package), filler and off-topic words are left alone, and a correction must be within one edit (two for
+ * long words), transpositions counting as one. The policy's vocabularies (drug and lab names) count as known words.
+ */
+
+/** Shortest word corrected: shorter ones are too often acronyms one letter from another ("pacu" / "pacs"). */
+const MIN_LENGTH = 5;
+
+let english: Set<string> | undefined;
+
+/** The English word list, read once (about 275,000 words). */
+function englishWords(): Set<string> {
+  english ??= new Set(fs.readFileSync(wordListPath, 'utf8').split('\n'));
+  return english;
+}
+interface Speller {
+  /** Known word -> how often it occurs (ties go to the commoner word). */
+  counts: Map<string, number>;
+  /** A word with one letter deleted -> the dictionary words it comes from. */
+  deletes: Map<string, string[]>;
+}
+
+const spellers = new WeakMap<KnowledgeBase, Speller>();
+
+function spellerOf(kb: KnowledgeBase): Speller {
+  let speller = spellers.get(kb);
+  if (speller) return speller;
+  const counts = new Map<string, number>();
+  const add = (text: string) => {
+    for (const t of tokenize(text)) if (/^\p{L}+$/u.test(t)) counts.set(t, (counts.get(t) ?? 0) + 1);
+  };
+  for (const a of kb.articles) [a.title, ...a.questions, ...a.tags, a.body].forEach(add);
+  for (const rules of kb.synonyms.byFirstToken.values()) for (const r of rules) add([...r.phrase, ...r.expansion].join(' '));
+  add([...kb.policy.vocabularyWords].join(' '));
+  const deletes = new Map<string, string[]>();
+  for (const word of counts.keys()) {
+    if (word.length < 4) continue;
+    for (const d of deletionsOf(word)) {
+      const list = deletes.get(d);
+      if (list) list.push(word);
+      else deletes.set(d, [word]);
+    }
+  }
+  speller = { counts, deletes };
+  spellers.set(kb, speller);
+  return speller;
+}
+
+function deletionsOf(word: string): Set<string> {
+  const out = new Set<string>();
+  for (let i = 0; i < word.length; i++) out.add(word.slice(0, i) + word.slice(i + 1));
+  return out;
+}
+
+/** Damerau-Levenshtein distance (optimal string alignment), stopping early past `max`. */
+export function editDistance(a: string, b: string, max = 2): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  const rows: number[][] = [];
+  for (let i = 0; i <= a.length; i++) rows.push([i, ...new Array<number>(b.length).fill(0)]);
+  for (let j = 0; j <= b.length; j++) rows[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    let rowMin = Infinity;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, rows[i - 2][j - 2] + 1);
+      rows[i][j] = v;
+      rowMin = Math.min(rowMin, v);
+    }
+    if (rowMin > max) return max + 1;
+  }
+  return rows[a.length][b.length];
+}
+
+/** The knowledge base's word closest to `word`, or undefined when it is known, too short or nothing is close. */
+function correctionOf(speller: Speller, word: string): string | undefined {
+  const max = word.length >= 8 ? 2 : 1;
+  const candidates = new Set<string>();
+  for (const probe of [word, ...deletionsOf(word)]) {
+    if (speller.counts.has(probe) && probe !== word) candidates.add(probe);
+    for (const w of speller.deletes.get(probe) ?? []) candidates.add(w);
+  }
+  let best: { word: string; distance: number; count: number } | undefined;
+  for (const c of candidates) {
+    const distance = editDistance(word, c, max);
+    if (distance > max) continue;
+    const count = speller.counts.get(c) ?? 0;
+    if (!best || distance < best.distance || (distance === best.distance && count > best.count)) best = { word: c, distance, count };
+  }
+  return best?.word;
+}
+
+/** True for a word spelling correction must leave alone: known, English, filler, everyday, short or not a plain word. */
+function leaveAlone(kb: KnowledgeBase, speller: Speller, word: string): boolean {
+  return (
+    word.length < MIN_LENGTH ||
+    !/^\p{L}+$/u.test(word) ||
+    speller.counts.has(word) ||
+    englishWords().has(word) ||
+    kb.policy.vocabularyWords.has(word) ||
+    kb.policy.filler.has(word) ||
+    kb.policy.offTopic.has(word) ||
+    (lunr.stopWordFilter(word as unknown as lunr.Token) as unknown) === undefined
+  );
+}
+
+/** Replaces each misspelled token by the knowledge base's closest word (tokens as from tokenize()). */
+export function respell(kb: KnowledgeBase, tokens: string[]): string[] {
+  const speller = spellerOf(kb);
+  return tokens.map((t) => (leaveAlone(kb, speller, t) ? t : (correctionOf(speller, t) ?? t)));
+}
