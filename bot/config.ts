@@ -26,6 +26,8 @@ const ConfigSchema = z.object({
   TICKET_CALLBACK_TOKEN: optionalString,
   HELP_DESK_PHONE: z.string().default('x4357 (x-HELP)'),
   HELP_DESK_HOURS: z.string().default('24/7'),
+  /** IANA time zone for times shown to clinicians ("my tickets", ticket status), e.g. America/New_York. */
+  HELP_DESK_TIME_ZONE: z.string().trim().default('UTC').refine(isTimeZone, 'must be an IANA time zone such as America/New_York or UTC'),
   PUBLIC_BASE_URL: optionalString,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HOT_RELOAD: z
@@ -41,6 +43,15 @@ const ConfigSchema = z.object({
   HOST: optionalString,
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
 });
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return zone !== '';
+  } catch {
+    return false;
+  }
+}
 
 export type RawConfig = z.infer<typeof ConfigSchema>;
 

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { redact as redactPhi } from '../escalation/redact.js';
 import type { Db } from '../store/db.js';
 import type { AnalyticsSink, FeedbackEvent, TurnEvent } from './events.js';
+import { cutText } from '../text.js';
 
 /** Options of the recorder; everything but `db` and `logger` has a default. */
 export interface RecorderOptions {
@@ -61,7 +62,7 @@ function defaultSchedule(flush: () => void, ms: number): () => void {
 
 function clip(value: unknown, max: number): string {
   // PostgreSQL text cannot hold NUL characters; one would fail its whole batch.
-  return String(value ?? '').replace(/\u0000/g, '').slice(0, max);
+  return cutText(String(value ?? '').replace(/\u0000/g, ''), max);
 }
 
 /** SQLSTATE classes 22 (data exception) and 23 (constraint violation): retrying the same rows cannot succeed. */
@@ -88,7 +89,7 @@ function turnRow(event: TurnEvent, redact: (text: string) => string): TurnRow {
     Number.isFinite(event.confidence) ? event.confidence : 0,
     Boolean(event.urgent),
     Number.isFinite(event.latencyMs) ? Math.max(0, Math.min(2_147_483_647, Math.round(event.latencyMs))) : 0,
-    redact(clip(event.question, 4 * MAX_QUESTION_CHARS)).slice(0, MAX_QUESTION_CHARS),
+    cutText(redact(clip(event.question, 4 * MAX_QUESTION_CHARS)), MAX_QUESTION_CHARS),
   ];
 }
 
