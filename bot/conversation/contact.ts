@@ -13,10 +13,14 @@ export interface TeamsContact {
 /**
  * The asker's UPN and email from Teams (TeamsInfo.getMember), or null: outside Teams, when Teams does not
  * answer within the timeout, or when the bot may not read the roster. A ticket never waits long for it.
+ * Without credentials (local mode) only a connector on this machine (Emulator, a test connector) can answer,
+ * so a remote one is not asked at all.
  */
-export async function teamsContact(context: TurnContext, timeoutMs = LOOKUP_TIMEOUT_MS): Promise<TeamsContact | null> {
+export async function teamsContact(context: TurnContext, options: { anonymous: boolean; timeoutMs?: number }): Promise<TeamsContact | null> {
   const userId = context.activity.from?.id;
   if (context.activity.channelId !== 'msteams' || !userId) return null;
+  if (options.anonymous && !isLoopback(context.activity.serviceUrl)) return null;
+  const timeoutMs = options.timeoutMs ?? LOOKUP_TIMEOUT_MS;
   try {
     const member = await withTimeout(TeamsInfo.getMember(context, userId), timeoutMs, 'Teams member lookup');
     const upn = typeof member.userPrincipalName === 'string' && member.userPrincipalName ? member.userPrincipalName : null;
@@ -24,5 +28,14 @@ export async function teamsContact(context: TurnContext, timeoutMs = LOOKUP_TIME
     return upn || email ? { upn, email } : null;
   } catch {
     return null;
+  }
+}
+
+function isLoopback(serviceUrl: string | undefined): boolean {
+  try {
+    const host = new URL(String(serviceUrl)).hostname;
+    return host === 'localhost' || host === '127.0.0.1' || host === '[::1]';
+  } catch {
+    return false;
   }
 }

@@ -38,7 +38,8 @@ export async function escalate(talk: TicketTalk, turn: Turn, articleId?: string)
   const atHand = articleId ?? convo.articleAtHand;
   try {
     if (urgent && helpDesk.canDeliver) await context.sendActivity(MESSAGES.urgentNoArticle(phone));
-    convo.contact ??= (await teamsContact(context)) ?? undefined;
+    // Looked up once per conversation, found or not: a roster that can't be read won't be readable next time.
+    convo.contact ??= (await teamsContact(context, { anonymous: ctx.config.localMode })) ?? { upn: null, email: null };
     const ticket = await withTimeout(helpDesk.escalate({
       userId: String(activity.from?.id ?? 'unknown'),
       userName: cutText(String(activity.from?.name ?? ''), 200),
