@@ -75,11 +75,12 @@ function articlesOf(input: TicketInput): Ticket['articlesTried'] {
 }
 
 /**
- * Commits a ticket (transcript redacted, last 20 lines) together with one outbox row per delivery channel,
- * in one transaction; resolves only after the commit, so the bot may then promise a person.
+ * Commits a new ticket (transcript redacted, last 20 lines) together with one outbox row per delivery channel,
+ * in one transaction; resolves only after the commit, so the bot may then promise a person. Always a new
+ * ticket, outside the one-per-problem rule (see openOrAddToTicket for asks from a conversation).
  */
 export async function createTicket(db: Db, input: TicketInput, now: Date, channels: readonly DeliveryChannel[] = []): Promise<Ticket> {
-  return db.transaction((tx) => insertTicket(tx, input, now, channels));
+  return db.transaction((tx) => insertTicket(tx, input, now, channels, null));
 }
 
 /** A ticket the clinician asked for, and whether the ask went to a ticket already open for the same problem. */
@@ -104,7 +105,7 @@ export async function openOrAddToTicket(db: Db, input: TicketInput, now: Date, c
             [conversationId, problemKeyOf(input)],
           )
         : [];
-      if (!open) return { ticket: await insertTicket(tx, input, now, channels), existing: false };
+      if (!open) return { ticket: await insertTicket(tx, input, now, channels, conversationId), existing: false };
       return { ticket: await addToTicket(tx, fromRow(open), input, now), existing: true };
     });
   try {
@@ -124,7 +125,7 @@ function problemKeyOf(input: TicketInput): string {
   return cutText(input.problemKey ?? '', 200);
 }
 
-async function insertTicket(tx: Sql, input: TicketInput, now: Date, channels: readonly DeliveryChannel[]): Promise<Ticket> {
+async function insertTicket(tx: Sql, input: TicketInput, now: Date, channels: readonly DeliveryChannel[], conversationId: string | null): Promise<Ticket> {
   const contact = contactOf(input);
   const [row] = await tx.query<TicketRow>(
     `INSERT INTO tickets (id, ticket_key, created_at, updated_at, user_id, user_name, role, urgency, queue, status,
@@ -147,7 +148,7 @@ async function insertTicket(tx: Sql, input: TicketInput, now: Date, channels: re
       contact.upn,
       contact.email,
       contact.callbackNumber,
-      conversationIdOf(input),
+      conversationId,
       problemKeyOf(input),
     ],
   );
