@@ -30,6 +30,15 @@ const flag = (fallback: 'true' | 'false') =>
     .default(fallback)
     .transform((v) => v === 'true' || v === '1');
 
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return zone !== '';
+  } catch {
+    return false;
+  }
+}
+
 const ConfigSchema = z.object({
   // --- Server
   PORT: setting(z.coerce.number().int().min(0).max(65535).default(3978), {
@@ -110,13 +119,14 @@ const ConfigSchema = z.object({
   // --- Escalation
   ESCALATION_WEBHOOK_URL: setting(optionalString, {
     section: 'Escalation to the help desk',
-    description: 'Where new tickets are POSTed as JSON (with an Idempotency-Key header), retried with backoff until delivered.',
+    description:
+      'Where new tickets are POSTed as JSON (Idempotency-Key: <ticket key>:webhook), retried with backoff until delivered. The body\'s key is a random UUID, unique across deployments; id (ELB-n) is the short number for people, unique only within one database, and may jump by ~32 after a kill -9 on PGlite (sequence caching). With neither this nor SUPPORT_TEAMS_CHANNEL_ID, Elbow promises no contact, gives HELP_DESK_PHONE, and warns at start-up, on /readyz and on /admin.',
     example: 'https://servicedesk.hospital.example.org/api/elbow-tickets',
   }),
   ESCALATION_WEBHOOK_TOKEN: setting(optionalString, { section: 'Escalation to the help desk', description: 'Bearer token sent with the webhook.', example: '' }),
   SUPPORT_TEAMS_CHANNEL_ID: setting(optionalString, {
     section: 'Escalation to the help desk',
-    description: 'Teams channel (19:...@thread.tacv2) that receives ticket cards with a "Take it" button.',
+    description: 'Teams channel (19:...@thread.tacv2) that receives ticket cards with a "Take it" button; help-desk buttons are honoured only from it.',
     example: '',
   }),
   TICKET_CALLBACK_TOKEN: setting(optionalString, {
@@ -129,6 +139,10 @@ const ConfigSchema = z.object({
     description: 'Shown to clinicians whenever a person is needed or the store is down.',
   }),
   HELP_DESK_HOURS: setting(z.string().default('24/7'), { section: 'Escalation to the help desk', description: 'Shown with the phone number.' }),
+  HELP_DESK_TIME_ZONE: setting(z.string().trim().default('UTC').refine(isTimeZone, 'must be an IANA time zone such as America/New_York or UTC'), {
+    section: 'Escalation to the help desk',
+    description: 'IANA time zone of the times in "my tickets" and ticket status answers (e.g. America/New_York).',
+  }),
 
   // --- Analysts
   ADMIN_TOKEN: setting(optionalString, {

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { redact as redactPhi } from '../privacy/redact.js';
 import type { Db } from '../store/db.js';
 import type { AnalyticsSink, FeedbackEvent, TurnEvent } from './events.js';
+import { cutText } from '../text.js';
 
 /** Options of the recorder; everything but `db` and `logger` has a default. */
 export interface RecorderOptions {
@@ -61,7 +62,7 @@ function defaultSchedule(flush: () => void, ms: number): () => void {
 
 function clip(value: unknown, max: number): string {
   // PostgreSQL text cannot hold NUL characters; one would fail its whole batch.
-  return String(value ?? '').replace(/\u0000/g, '').slice(0, max);
+  return cutText(String(value ?? '').replace(/\u0000/g, ''), max);
 }
 
 /** SQLSTATE classes 22 (data exception) and 23 (constraint violation): retrying the same rows cannot succeed. */
@@ -74,7 +75,14 @@ function isoOf(date: Date): string {
 }
 
 /** The stored form of a turn: clipped, NUL-free, question redacted. Throws on a non-object event. */
-function turnRow(event: TurnEvent, redact: (text: string) => string): TurnRow {
+/** The question as stored: cut on code points first, then redacted, a half number at the cut included. */
+function redactedQuestion(question: unknown, redact: (text: string, options?: { clipped?: boolean }) => string): string {
+  const full = typeof question === 'string' ? question : '';
+  const cut = cutText(full, MAX_QUESTION_CHARS);
+  return cutText(redact(cut, { clipped: cut.length < full.length }), MAX_QUESTION_CHARS);
+}
+
+function turnRow(event: TurnEvent, redact: (text: string, options?: { clipped?: boolean }) => string): TurnRow {
   return [
     clip(event.turnId, 100),
     isoOf(event.at),
@@ -88,7 +96,7 @@ function turnRow(event: TurnEvent, redact: (text: string) => string): TurnRow {
     Number.isFinite(event.confidence) ? event.confidence : 0,
     Boolean(event.urgent),
     Number.isFinite(event.latencyMs) ? Math.max(0, Math.min(2_147_483_647, Math.round(event.latencyMs))) : 0,
-    redact(clip(event.question, 4 * MAX_QUESTION_CHARS)).slice(0, MAX_QUESTION_CHARS),
+    redactedQuestion(event.question, redact),
   ];
 }
 
@@ -130,7 +138,7 @@ export class AnalyticsRecorder implements AnalyticsSink {
   private readonly logger: Logger;
   private readonly batchSize: number;
   private readonly maxBuffer: number;
-  private readonly redact: (text: string) => string;
+  private readonly redact: (text: string, options?: { clipped?: boolean }) => string;
 
   constructor(options: RecorderOptions) {
     this.db = options.db;

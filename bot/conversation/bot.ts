@@ -19,7 +19,11 @@ import { parseCommand, type Command } from './commands.js';
 import { decide, type Decision } from './decide.js';
 import type { HelpDesk } from './handoff.js';
 import { EXAMPLE_QUESTIONS, MESSAGES, SMALLTALK_REPLIES } from './messages.js';
-import { newConversation, TRANSCRIPT_LINES, type ConversationData, type UserProfile } from './state.js';
+import { ANSWERS_KEPT, newConversation, TRANSCRIPT_LINES, VOTES_KEPT, type ConversationData, type UserProfile } from './state.js';
+import { escalate, listTickets, takeTicket, ticketStatus, type TicketTalk } from './ticket-turns.js';
+import type { Turn } from './turn.js';
+import { cutText } from '../text.js';
+import { withTimeout } from '../timeout.js';
 import { whatsNewFor, daysBetween, WHATS_NEW_AFTER_DAYS } from './whats-new.js';
 
 /** What the bot needs from the outside; everything with side effects is passed in. */
@@ -29,7 +33,10 @@ export interface ElbowBotOptions {
   conversationState: ConversationState;
   analytics: AnalyticsSink;
   helpDesk: HelpDesk;
-  redact: (text: string) => string;
+  /** PHI redaction; `clipped` says the text was cut at a limit, so a digit run at its end may be half a number. */
+  redact: (text: string, options?: { clipped?: boolean }) => string;
+  /** A number the clinician gives for themselves in a message ("call me at …"), or null. */
+  callbackNumber?: (text: string) => string | null;
   /** Messages allowed per user per minute. */
   rateLimitPerMinute?: number;
 }
@@ -37,26 +44,23 @@ export interface ElbowBotOptions {
 /** Channels that render Adaptive Cards; the rest get plain text. */
 const CARD_CHANNELS = new Set(['msteams', 'webchat', 'emulator', 'directline', 'test', 'directlinespeech']);
 
-/** Channels whose hosts may run live agent handoff (Direct Line based); Teams gets the ticket card instead. */
-const HANDOFF_CHANNELS = new Set(['directline', 'webchat', 'test']);
-
-/** The state and outputs of one turn, threaded through the handlers. */
-interface Turn {
-  context: TurnContext;
-  profile: UserProfile;
-  convo: ConversationData;
-  turnId: string;
-  started: number;
-  event: Omit<TurnEvent, 'latencyMs'>;
-}
+/** Longest user message kept in the transcript (cut on a code point boundary). */
+const MAX_MESSAGE_CHARS = 1000;
 
 /** Elbow's turn logic: classify the message, decide, reply with cards, remember just enough. */
 export class ElbowBot extends ActivityHandler {
   private readonly profileAccessor: StatePropertyAccessor<UserProfile>;
   private readonly convoAccessor: StatePropertyAccessor<ConversationData>;
+  private readonly tickets: TicketTalk;
 
   constructor(private readonly options: ElbowBotOptions) {
     super();
+    this.tickets = {
+      ctx: options.ctx,
+      helpDesk: options.helpDesk,
+      reply: (turn, text) => this.reply(turn, text),
+      failed: (err, what, ticketId) => options.ctx.logger.error({ err: errorSummary(err), ticketId }, what),
+    };
     this.profileAccessor = options.userState.createProperty<UserProfile>('elbowProfile');
     this.convoAccessor = options.conversationState.createProperty<ConversationData>('elbowConversation');
 
@@ -82,7 +86,7 @@ export class ElbowBot extends ActivityHandler {
   /** Elbow uses no invoke-based features (Action.Execute, message extensions, task modules): refuse them cleanly. */
   protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
     if (context.activity.name === 'healthCheck') return { status: 200, body: { healthResults: { success: true, messages: ['Success'] } } };
-    return { status: 400, body: { error: `unsupported invoke: ${String(context.activity.name ?? '').slice(0, 60)}` } };
+    return { status: 400, body: { error: `unsupported invoke: ${cutText(String(context.activity.name ?? ''), 60)}` } };
   }
 
   /** Runs the turn, then saves state; a database failure never loses the reply. */
@@ -158,14 +162,14 @@ export class ElbowBot extends ActivityHandler {
     TurnContext.removeRecipientMention(activity);
     const { profile, convo } = await this.load(context);
     const now = ctx.now();
-    const turnId = typeof activity.id === 'string' && activity.id ? activity.id.slice(0, 100) : randomUUID();
+    const turnId = typeof activity.id === 'string' && activity.id ? cutText(activity.id, 100) : randomUUID();
     const text = typeof activity.text === 'string' ? activity.text : '';
     const turn: Turn = {
       context, profile, convo, turnId, started,
       event: {
         turnId, at: now, userHash: hashUser(activity.from?.id), role: profile.role ?? 'unknown',
-        channel: String(activity.channelId ?? 'unknown').slice(0, 40),
-        conversationType: String(activity.conversation?.conversationType ?? 'personal').slice(0, 40),
+        channel: cutText(String(activity.channelId ?? 'unknown'), 40),
+        conversationType: cutText(String(activity.conversation?.conversationType ?? 'personal'), 40),
         outcome: 'button', articleId: null, candidates: [], confidence: 0, urgent: false, question: text,
       },
     };
@@ -183,7 +187,13 @@ export class ElbowBot extends ActivityHandler {
     profile.conversationRef = TurnContext.getConversationReference(activity);
 
     const value = parseCardValue(activity.value);
-    if (text.trim()) this.note(convo, 'user', redact(text.slice(0, 1000)), now);
+    if (text.trim()) {
+      const message = cutText(text, MAX_MESSAGE_CHARS);
+      this.note(convo, 'user', redact(message, { clipped: message.length < text.length }), now);
+      // The clinician's own number, kept before redaction hides it, so the help desk can call them back.
+      const callback = this.options.callbackNumber?.(message);
+      if (callback) convo.callbackNumber = callback;
+    }
 
     if (profile.role && lastVisit && awayDays > WHATS_NEW_AFTER_DAYS && !(value?.action === 'whats-new')) {
       await this.sendWhatsNew(turn, new Date(lastVisit), MESSAGES.whatsNewHeading(Math.floor(awayDays)), false);
@@ -227,20 +237,22 @@ export class ElbowBot extends ActivityHandler {
       }
       case 'clarify': {
         const articles = decision.candidates.map((id) => this.kb.byId.get(id)).filter((a): a is Article => Boolean(a));
-        if (decision.urgent) return this.escalate(turn, decision.candidates[0]);
+        convo.articleAtHand = decision.candidates[0];
+        if (decision.urgent) return escalate(this.tickets, turn, decision.candidates[0]);
         const fallback = `Did you mean: ${articles.map((a, i) => `${i + 1}. ${a.title}`).join('; ')}? Reply with the words of the one you mean.`;
         await this.sendCard(turn.context, clarifyCard(articles), fallback);
         return this.note(convo, 'bot', `Offered: ${articles.map((a) => a.title).join(' | ')}`);
       }
       case 'no-match':
-        if (decision.urgent) return this.escalate(turn);
+        if (decision.urgent) return escalate(this.tickets, turn);
         return this.miss(turn);
       case 'decline':
         return this.reply(turn, MESSAGES.decline);
       case 'smalltalk':
         return this.reply(turn, SMALLTALK_REPLIES[decision.smalltalk ?? 'ack']);
       case 'escalate':
-        return this.escalate(turn, decision.candidates[0]);
+        // The words of "talk to a person" match articles by chance: the queue comes from the article at hand.
+        return escalate(this.tickets, turn);
     }
   }
 
@@ -253,7 +265,7 @@ export class ElbowBot extends ActivityHandler {
       case 'feedback':
         return this.feedback(turn, value.value, value.articleId, value.turnId);
       case 'escalate':
-        return this.escalate(turn, value.articleId);
+        return escalate(this.tickets, turn, value.articleId);
       case 'pick': {
         const article = this.kb.byId.get(value.articleId);
         Object.assign(turn.event, { articleId: value.articleId, candidates: [value.articleId] });
@@ -265,21 +277,9 @@ export class ElbowBot extends ActivityHandler {
       case 'whats-new':
         return this.sendWhatsNew(turn, undefined, MESSAGES.whatsNewAsked, true);
       case 'my-tickets':
-        return this.listTickets(turn);
+        return listTickets(this.tickets, turn);
       case 'ticket.take':
-        return this.takeTicket(turn, value.ticketId);
-    }
-  }
-
-  /** A help-desk agent clicked "Take it" on a ticket card in the support channel. */
-  private async takeTicket(turn: Turn, ticketId: string): Promise<void> {
-    const agent = String(turn.context.activity.from?.name ?? '').slice(0, 80);
-    try {
-      const ticket = await this.options.helpDesk.take(ticketId, agent);
-      await this.reply(turn, ticket ? `${agent || 'You'} took ${ticket.id}. The clinician has been told someone is on it.` : `I can't find ticket ${ticketId}.`);
-    } catch (err) {
-      this.options.ctx.logger.error({ err: errorSummary(err), ticketId }, 'take ticket failed');
-      await this.reply(turn, `I couldn't update ${ticketId} just now. Please try again.`);
+        return takeTicket(this.tickets, turn, value.ticketId);
     }
   }
 
@@ -291,7 +291,9 @@ export class ElbowBot extends ActivityHandler {
       case 'whats-new':
         return this.sendWhatsNew(turn, lastVisit ? new Date(lastVisit) : undefined, MESSAGES.whatsNewAsked, true);
       case 'my-tickets':
-        return this.listTickets(turn);
+        return listTickets(this.tickets, turn);
+      case 'ticket-status':
+        return ticketStatus(this.tickets, turn, command.ticketId);
       case 'feedback': {
         const last = turn.convo.lastAnswer;
         if (!last) return this.handleDecision(turn, decide(this.kb, String(turn.context.activity.text), { role: turn.profile.role }));
@@ -308,6 +310,8 @@ export class ElbowBot extends ActivityHandler {
     await this.sendCard(turn.context, card, answerText(article, profile.role, articleUrl));
     convo.misses = 0;
     convo.lastAnswer = { articleId: article.id, turnId: turn.turnId };
+    convo.articleAtHand = article.id;
+    convo.answered = [...(convo.answered ?? []), { turnId: turn.turnId, articleId: article.id }].slice(-ANSWERS_KEPT);
     if (!convo.articlesTried.some((a) => a.id === article.id)) convo.articlesTried.push({ id: article.id, title: article.title });
     convo.articlesTried = convo.articlesTried.slice(-10);
     this.note(convo, 'bot', `Answered with article: ${article.title}`);
@@ -328,10 +332,19 @@ export class ElbowBot extends ActivityHandler {
     const { profile, convo } = turn;
     const { config } = this.options.ctx;
     Object.assign(turn.event, { outcome: 'feedback', articleId });
-    this.options.analytics.feedback({
-      turnId: answeredTurnId || turn.turnId, at: this.options.ctx.now(), userHash: turn.event.userHash,
-      role: profile.role ?? 'unknown', articleId, value,
-    });
+    // A vote counts only for an answer this conversation was given, once per user: card data can be forged.
+    const answer = convo.answered?.find((a) => a.turnId === answeredTurnId && a.articleId === articleId);
+    if (!answer || !this.kb.byId.has(articleId)) return this.reply(turn, MESSAGES.voteUnknown);
+    const vote = `${turn.event.userHash}|${answer.turnId}`;
+    const counted = convo.votes?.includes(vote) ?? false;
+    if (counted && value === 'solved') return this.reply(turn, MESSAGES.voteCounted);
+    if (!counted) {
+      convo.votes = [...(convo.votes ?? []), vote].slice(-VOTES_KEPT);
+      this.options.analytics.feedback({
+        turnId: answer.turnId, at: this.options.ctx.now(), userHash: turn.event.userHash,
+        role: profile.role ?? 'unknown', articleId, value,
+      });
+    }
     const tried = convo.articlesTried.find((a) => a.id === articleId);
     if (tried) tried.feedback = value;
     this.note(convo, 'user', value === 'solved' ? 'Clicked: Solved' : 'Clicked: Not solved');
@@ -341,47 +354,6 @@ export class ElbowBot extends ActivityHandler {
     }
     await this.sendCard(turn.context, escalationOfferCard(MESSAGES.notSolved, config.HELP_DESK_PHONE, config.HELP_DESK_HOURS, articleId), `${MESSAGES.notSolved} Reply "talk to a person", or call ${config.HELP_DESK_PHONE}.`);
     this.note(convo, 'bot', MESSAGES.notSolved);
-  }
-
-  /** Commits a ticket first, then promises a person; on failure, gives the phone number. */
-  private async escalate(turn: Turn, articleId?: string): Promise<void> {
-    const { ctx, helpDesk } = this.options;
-    const { profile, convo, context } = turn;
-    const urgent = Boolean(convo.urgent || turn.event.urgent);
-    Object.assign(turn.event, { outcome: 'escalate', urgent });
-    const activity = context.activity;
-    try {
-      if (urgent) await context.sendActivity(MESSAGES.urgentNoArticle(ctx.config.HELP_DESK_PHONE));
-      const ticket = await withTimeout(helpDesk.escalate({
-        userId: String(activity.from?.id ?? 'unknown'),
-        userName: String(activity.from?.name ?? ''),
-        role: profile.role ?? 'unknown',
-        urgent,
-        articleId: articleId ?? convo.articlesTried.at(-1)?.id,
-        articlesTried: convo.articlesTried,
-        transcript: convo.transcript,
-        conversationRef: TurnContext.getConversationReference(activity),
-      }), TICKET_TIMEOUT_MS, 'ticket creation');
-      await this.reply(turn, MESSAGES.ticketCreated(ticket.id, urgent, ctx.config.HELP_DESK_PHONE));
-      if (ticket.handoff && HANDOFF_CHANNELS.has(String(activity.channelId))) await context.sendActivity(ticket.handoff);
-      convo.misses = 0;
-      convo.urgent = false;
-    } catch (err) {
-      ctx.logger.error({ err: errorSummary(err) }, 'ticket creation failed');
-      await this.reply(turn, MESSAGES.ticketFailed(ctx.config.HELP_DESK_PHONE, ctx.config.HELP_DESK_HOURS));
-    }
-  }
-
-  private async listTickets(turn: Turn): Promise<void> {
-    try {
-      const tickets = await this.options.helpDesk.ticketsFor(String(turn.context.activity.from?.id ?? ''));
-      if (tickets.length === 0) return this.reply(turn, MESSAGES.noTickets);
-      const lines = tickets.slice(0, 5).map((t) => `- ${t.id}: ${t.status}${t.urgency === 'urgent' ? ' (urgent)' : ''}, opened ${t.createdAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`);
-      return this.reply(turn, `Your help-desk tickets:\n\n${lines.join('\n')}`);
-    } catch (err) {
-      this.options.ctx.logger.error({ err: errorSummary(err) }, 'ticket lookup failed');
-      return this.reply(turn, MESSAGES.ticketFailed(this.options.ctx.config.HELP_DESK_PHONE, this.options.ctx.config.HELP_DESK_HOURS));
-    }
   }
 
   private async sendWhatsNew(turn: Turn, since: Date | undefined, heading: string, asked: boolean): Promise<void> {
@@ -414,18 +386,9 @@ export class ElbowBot extends ActivityHandler {
   }
 }
 
-/** How long a turn waits for its state, and for a ticket to commit, before carrying on without. */
+/** How long a turn waits for its state before carrying on without. */
 const STATE_TIMEOUT_MS = 3000;
-const TICKET_TIMEOUT_MS = 8000;
 
-/** Rejects when `promise` takes longer than `ms` (the work itself is not cancelled). */
-export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 /** A one-way, short hash of a user id for analytics (never the id itself). */
 export function hashUser(id: unknown): string {
@@ -435,5 +398,5 @@ export function hashUser(id: unknown): string {
 /** An error reduced to what is safe to log: name and message, no request data. */
 export function errorSummary(err: unknown): { name: string; message: string } {
   const e = err as Error;
-  return { name: e?.name ?? 'Error', message: String(e?.message ?? err).slice(0, 300) };
+  return { name: e?.name ?? 'Error', message: cutText(String(e?.message ?? err), 300) };
 }

@@ -6,6 +6,7 @@ export type Command =
   | { kind: 'change-role'; role?: AskerRole }
   | { kind: 'whats-new' }
   | { kind: 'my-tickets' }
+  | { kind: 'ticket-status'; ticketId: string }
   | { kind: 'feedback'; value: 'solved' | 'not-solved' };
 
 const ROLE_WORDS: Array<[RegExp, AskerRole]> = [
@@ -13,6 +14,9 @@ const ROLE_WORDS: Array<[RegExp, AskerRole]> = [
   [/\b(?:physician|doctor|md|do|resident|attending|hospitalist|fellow|intern|provider)\b/, 'physician'],
   [/\b(?:other|tech|therapist|pharmacist|clerk|unit secretary|student)\b/, 'other'],
 ];
+
+/** Words that make a message naming a ticket number a question about its status. */
+const STATUS_WORDS = /\b(?:status|update|updates|news|progress|happening|happened|where|whats up|what about|check|how is|hows|any word)\b/;
 
 /** Recognizes the few commands Elbow handles without searching; null for everything else. */
 export function parseCommand(raw: string): Command | null {
@@ -27,6 +31,8 @@ export function parseCommand(raw: string): Command | null {
   if (/^(?:(?:show |check |what is |whats )?(?:the )?status of my tickets?|my tickets?|(?:show|list|check) my tickets?|(?:any )?update on my tickets?|ticket status)$/.test(text)) {
     return { kind: 'my-tickets' };
   }
+  const ticket = /\belb[\s-]?(\d{1,12})\b/.exec(text);
+  if (ticket && (STATUS_WORDS.test(text) || text === ticket[0])) return { kind: 'ticket-status', ticketId: `ELB-${ticket[1]}` };
   if (/^(?:solved|that (?:fixed|solved) it|fixed|it worked|that worked)$/.test(text)) return { kind: 'feedback', value: 'solved' };
   if (/^(?:not solved|didnt work|that didnt work|did not work|still broken|not fixed)$/.test(text)) return { kind: 'feedback', value: 'not-solved' };
   return null;

@@ -4,6 +4,7 @@ import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
 import { isOffTopicWord, normalize } from '../knowledge/normalize.js';
 import { search, type SearchHit } from '../knowledge/search.js';
 import { respell } from '../knowledge/spelling.js';
+import { cutText } from '../text.js';
 
 /** What Elbow does with a message. */
 export type Outcome = 'answer' | 'clarify' | 'no-match' | 'decline' | 'smalltalk' | 'escalate';
@@ -75,7 +76,7 @@ function round(n: number): number {
 export function decide(kb: KnowledgeBase, rawText: string, options: DecideOptions = {}): Decision {
   const full = typeof rawText === 'string' ? rawText : '';
   const truncated = full.length > DECISION_TUNING.maxSearchChars;
-  const text = truncated ? full.slice(0, DECISION_TUNING.maxSearchChars) : full;
+  const text = truncated ? cutText(full, DECISION_TUNING.maxSearchChars) : full;
   const { urgent, systemRisk } = urgencyOf(text, kb.policy);
 
   let corrected: string[] | undefined;

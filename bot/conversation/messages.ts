@@ -28,6 +28,25 @@ export const MESSAGES = {
     (urgent
       ? ` I marked it **urgent**. If a patient is waiting, also call the help desk at ${phone} now and mention ${id}.`
       : ` If it can't wait, call ${phone} and mention ${id}.`),
+  ticketAdded: (id: string, phone: string) =>
+    `You already have ticket ${id} open for this, so I added what you said to it: the help desk sees one ticket with everything. ` +
+    `If it can't wait, call ${phone} and mention ${id}.`,
+  ticketNotPassedOn: (id: string, phone: string, hours: string) =>
+    `I can't pass this on to the help desk: Elbow isn't connected to it here, so nobody would see a request. ` +
+    `Please call the help desk at ${phone} (${hours}). I noted this conversation as ${id} in case they ask.`,
+  ticketStatus: (id: string, status: string, urgent: boolean, opened: string, updated: string, note?: string) =>
+    `${id}: ${status.replace('-', ' ')}${urgent ? ' (urgent)' : ''}, opened ${opened}, last change ${updated}.` +
+    (note ? ` Help desk note: ${note}` : ''),
+  ticketUnknown: (id: string) =>
+    `I can't find a ticket ${id} of yours. Say "my tickets" to see the ones Elbow opened for you.`,
+  helpDeskOnly: "That button is for the help desk's support channel, so I can't act on it here.",
+  taken: (agent: string, id: string, told: boolean) =>
+    `${agent || 'You'} took ${id}. ` +
+    (told
+      ? 'The clinician has been told someone is on it.'
+      : "I could not reach the clinician to tell them, so please contact them directly (see the ticket's contact details); they will also see it under \"my tickets\"."),
+  voteCounted: 'Thanks, I already have your feedback on that answer.',
+  voteUnknown: "I can't find that answer any more, so I didn't record the feedback. Ask your question again and I'll show the current article.",
   ticketFailed: (phone: string, hours: string) =>
     `I couldn't create a ticket just now. Please call the help desk at ${phone} (${hours}); they will help you right away.`,
   urgentNoArticle: (phone: string) =>
@@ -44,6 +63,18 @@ export const MESSAGES = {
   noTickets: "You don't have any help-desk tickets from Elbow.",
   unknownArticle: "I couldn't open that article any more; it may have been retired. Try asking your question again.",
 } as const;
+
+const timeFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** A time as people at the help desk read it, e.g. "20 Nov 2026, 09:00 CET" (HELP_DESK_TIME_ZONE, default UTC). */
+export function localTime(at: Date, timeZone: string): string {
+  let format = timeFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-GB', { timeZone, day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short' });
+    timeFormats.set(timeZone, format);
+  }
+  return format.format(at);
+}
 
 /** Example questions offered after a miss. */
 export const EXAMPLE_QUESTIONS = ['why is my patient list incomplete', 'the scanner won\'t read the wristband', 'reset my password'];

@@ -31,7 +31,21 @@ export interface ConversationData {
   lastAnswer?: { articleId: string; turnId: string };
   /** Urgency seen earlier in the conversation carries into an escalation. */
   urgent?: boolean;
+  /** The article at hand: the last answered one, or the first candidate of the last clarify. Sets the ticket's queue. */
+  articleAtHand?: string;
+  /** Recent answers (turn id and article), the only ones a Solved / Not solved vote may be about. */
+  answered?: Array<{ turnId: string; articleId: string }>;
+  /** Votes already counted, as "<user hash>|<answer turn id>": one per user per answer. */
+  votes?: string[];
+  /** A number the clinician gave for themselves ("call me at …"), for the ticket. */
+  callbackNumber?: string;
+  /** The clinician's Teams identity, looked up once per conversation when a ticket is opened. */
+  contact?: { upn: string | null; email: string | null };
 }
+
+/** Answers and votes remembered per conversation. */
+export const ANSWERS_KEPT = 20;
+export const VOTES_KEPT = 100;
 
 /** Longest transcript kept and sent with a ticket. */
 export const TRANSCRIPT_LINES = 20;

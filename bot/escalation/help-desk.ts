@@ -1,14 +1,18 @@
 import type { CloudAdapter } from 'botbuilder';
-import type { EscalationRequest, HelpDesk, TicketSummary } from '../conversation/handoff.js';
+import type { EscalationRequest, HelpDesk, TakeResult, TicketSummary } from '../conversation/handoff.js';
+import { withTimeout } from '../timeout.js';
 import type { AppContext } from '../web/context.js';
 import { OutboxWorker, type Deliverer } from './outbox.js';
 import { handoffEvent, teamsChannelDeliverer } from './teams-channel.js';
-import { deliveryChannels, type Ticket } from './ticket.js';
-import { createTicket, listTicketsForUser, updateTicketStatus } from './tickets.js';
+import { deliveryChannels, missingDeliverySettings, type Ticket } from './ticket.js';
+import { getTicketOf, listTicketsForUser, openOrAddToTicket, updateTicketStatus } from './tickets.js';
 import { webhookDeliverer } from './webhook.js';
 
 /** Teams' global service URL, used to open a conversation in the support channel. */
 const TEAMS_SERVICE_URL = 'https://smba.trafficmanager.net/teams/';
+
+/** How long "Take it" waits to tell the clinician before reporting that they could not be told. */
+const NOTIFY_TIMEOUT_MS = 5000;
 
 /** The help desk as the app wires it: tickets, outbox delivery, and status messages back to the clinician. */
 export interface AppHelpDesk extends HelpDesk {
@@ -27,7 +31,10 @@ export interface HelpDeskOptions {
 }
 
 function summary(ticket: Ticket): TicketSummary {
-  return { id: ticket.id, status: ticket.status, urgency: ticket.urgency, createdAt: ticket.createdAt };
+  return {
+    id: ticket.id, status: ticket.status, urgency: ticket.urgency, createdAt: ticket.createdAt, updatedAt: ticket.updatedAt,
+    ...(ticket.statusNote ? { statusNote: ticket.statusNote } : {}),
+  };
 }
 
 /** The deliverers the settings turn on (see deliveryChannels). */
@@ -53,13 +60,19 @@ export function deliverersFor(ctx: AppContext, adapter: HelpDeskOptions['adapter
 /** Creates the help desk: tickets committed with their outbox rows, delivered by an OutboxWorker. */
 export function createHelpDesk({ ctx, adapter, outbox = true }: HelpDeskOptions): AppHelpDesk {
   const channels = deliveryChannels(ctx.config);
+  const missing = missingDeliverySettings(ctx.config);
+  if (missing.length > 0) {
+    ctx.logger.warn({ missing }, `no help-desk delivery configured: set ${missing.join(' and ')}; Elbow will give the help-desk phone number instead of promising contact`);
+  }
   const worker = outbox && channels.length > 0 ? new OutboxWorker({ db: ctx.db, deliverers: deliverersFor(ctx, adapter), now: ctx.now, logger: ctx.logger }) : undefined;
   worker?.start();
 
   return {
+    canDeliver: channels.length > 0,
+
     async escalate(request: EscalationRequest): Promise<TicketSummary> {
       const article = request.articleId ? ctx.knowledge.current().byId.get(request.articleId) : undefined;
-      const ticket = await createTicket(
+      const { ticket, existing } = await openOrAddToTicket(
         ctx.db,
         {
           userId: request.userId,
@@ -70,13 +83,24 @@ export function createHelpDesk({ ctx, adapter, outbox = true }: HelpDeskOptions)
           articlesTried: request.articlesTried,
           transcript: request.transcript,
           conversationRef: request.conversationRef,
+          contact: request.contact,
+          problemKey: request.problemKey,
         },
         ctx.now(),
         channels,
       );
+      if (existing) {
+        ctx.logger.info({ ticketId: ticket.id, queue: ticket.queue }, 'ask added to the open ticket');
+        return { ...summary(ticket), existing };
+      }
       ctx.logger.info({ ticketId: ticket.id, urgency: ticket.urgency, queue: ticket.queue, channels }, 'ticket created');
       worker?.kick();
-      return { ...summary(ticket), handoff: handoffEvent(ticket) };
+      return { ...summary(ticket), existing, handoff: handoffEvent(ticket) };
+    },
+
+    async ticketOf(userId: string, ticketId: string): Promise<TicketSummary | undefined> {
+      const ticket = await getTicketOf(ctx.db, userId, ticketId);
+      return ticket && summary(ticket);
     },
 
     async ticketsFor(userId: string): Promise<TicketSummary[]> {
@@ -84,7 +108,7 @@ export function createHelpDesk({ ctx, adapter, outbox = true }: HelpDeskOptions)
     },
 
     async notify(ticket: Ticket): Promise<void> {
-      if (!ticket.conversationRef?.conversation) return;
+      if (!ticket.conversationRef?.conversation) throw new Error('the ticket has no conversation to reach the clinician in');
       const status = ticket.status.replace('-', ' ');
       const text = `Update on your help-desk ticket ${ticket.id}: ${status}.${ticket.statusNote ? ` ${ticket.statusNote}` : ''}`;
       await adapter.continueConversationAsync(ctx.config.MicrosoftAppId ?? '', ticket.conversationRef, async (context) => {
@@ -92,11 +116,17 @@ export function createHelpDesk({ ctx, adapter, outbox = true }: HelpDeskOptions)
       });
     },
 
-    async take(ticketId: string, agentName: string): Promise<TicketSummary | undefined> {
+    async take(ticketId: string, agentName: string): Promise<TakeResult | undefined> {
       const ticket = await updateTicketStatus(ctx.db, ticketId, 'in-progress', `${agentName || 'A help-desk agent'} is on it.`, ctx.now());
       if (!ticket) return undefined;
-      await this.notify(ticket).catch((err: Error) => ctx.logger.warn({ err: err.message, ticketId }, 'could not notify the clinician'));
-      return summary(ticket);
+      const clinicianTold = await withTimeout(this.notify(ticket), NOTIFY_TIMEOUT_MS, 'notify').then(
+        () => true,
+        (err: Error) => {
+          ctx.logger.warn({ err: err.message, ticketId }, 'could not notify the clinician');
+          return false;
+        },
+      );
+      return { ticket: summary(ticket), clinicianTold };
     },
 
     async stop(): Promise<void> {

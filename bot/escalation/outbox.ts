@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Db, Sql } from '../store/db.js';
+import { cutText } from '../text.js';
 import type { Ticket } from './ticket.js';
 import { getTickets } from './tickets.js';
 
@@ -266,13 +267,13 @@ async function withDeadline(delivery: Promise<void>, ms: number): Promise<void> 
 
 function errorText(err: unknown): string {
   const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-  return text.slice(0, 500);
+  return cutText(text, 500);
 }
 
 /** Delivery counts by status, and the rows that went dead (newest first), for /admin. */
 export async function outboxStatus(db: Sql, deadLimit = 50): Promise<{
   counts: Record<'pending' | 'delivered' | 'dead', number>;
-  dead: Array<{ ticketId: string; channel: string; attempts: number; lastError: string | null; createdAt: Date }>;
+  dead: DeadDelivery[];
 }> {
   const counts = { pending: 0, delivered: 0, dead: 0 };
   for (const row of await db.query<{ status: keyof typeof counts; n: number }>(
@@ -280,12 +281,35 @@ export async function outboxStatus(db: Sql, deadLimit = 50): Promise<{
   )) {
     counts[row.status] = Number(row.n);
   }
-  const dead = await db.query<{ ticket_id: string; channel: string; attempts: number; last_error: string | null; created_at: Date }>(
-    `SELECT ticket_id, channel, attempts, last_error, created_at FROM outbox WHERE status = 'dead' ORDER BY created_at DESC LIMIT $1`,
+  const dead = await db.query<{ id: string | number; ticket_id: string; channel: string; attempts: number; last_error: string | null; created_at: Date }>(
+    `SELECT id, ticket_id, channel, attempts, last_error, created_at FROM outbox WHERE status = 'dead' ORDER BY created_at DESC LIMIT $1`,
     [deadLimit],
   );
   return {
     counts,
-    dead: dead.map((r) => ({ ticketId: r.ticket_id, channel: r.channel, attempts: r.attempts, lastError: r.last_error, createdAt: new Date(r.created_at) })),
+    dead: dead.map((r) => ({ id: Number(r.id), ticketId: r.ticket_id, channel: r.channel, attempts: r.attempts, lastError: r.last_error, createdAt: new Date(r.created_at) })),
   };
+}
+
+/** An outbox row that gave up: shown on /admin with a retry button. */
+export interface DeadDelivery {
+  id: number;
+  ticketId: string;
+  channel: string;
+  attempts: number;
+  lastError: string | null;
+  createdAt: Date;
+}
+
+/**
+ * Puts a dead outbox row back in the queue (an admin pressed Retry): pending, due now, attempts from zero.
+ * Keeps its idempotency key, so a receiver that did get it after all drops the repeat. False if not dead.
+ */
+export async function retryDeadDelivery(db: Sql, id: number, now: Date): Promise<boolean> {
+  const rows = await db.query<{ id: string | number }>(
+    `UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = $2, locked_until = NULL, locked_by = NULL
+     WHERE id = $1 AND status = 'dead' RETURNING id`,
+    [id, now],
+  );
+  return rows.length === 1;
 }

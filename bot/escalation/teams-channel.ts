@@ -48,6 +48,7 @@ export function ticketCard(ticket: Ticket): AdaptiveCard {
           { title: 'Role', value: ticket.role },
           { title: 'Queue', value: ticket.queue },
           { title: 'From', value: ticket.userName || ticket.userId },
+          ...contactFacts(ticket),
           { title: 'Opened', value: `${ticket.createdAt.toISOString().slice(0, 16).replace('T', ' ')} UTC` },
         ],
       },
@@ -63,6 +64,15 @@ export function ticketCard(ticket: Ticket): AdaptiveCard {
     ],
     [{ type: 'Action.Submit', title: 'Take it', style: 'positive', data: take }],
   );
+}
+
+/** The clinician's contact rows of the card: Teams sign-in / email and the callback number, when known. */
+function contactFacts(ticket: Ticket): Array<{ title: string; value: string }> {
+  const { upn, email, callbackNumber } = ticket.contact ?? {};
+  const facts: Array<{ title: string; value: string }> = [];
+  if (upn || email) facts.push({ title: 'Teams', value: [...new Set([upn, email].filter((v): v is string => Boolean(v)))].join(', ') });
+  if (callbackNumber) facts.push({ title: 'Call back', value: callbackNumber });
+  return facts;
 }
 
 /** One line of user text for a TextBlock: no line breaks, and no markdown links (a clinician's text cannot add one). */

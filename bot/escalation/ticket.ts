@@ -1,6 +1,7 @@
 import type { ConversationReference } from 'botbuilder';
 import { TRANSCRIPT_LINES, type ConversationData, type TranscriptLine } from '../conversation/state.js';
 import { redact } from '../privacy/redact.js';
+import { cutText } from '../text.js';
 
 /** Where a ticket is in the help desk's hands. */
 export type TicketStatus = 'open' | 'in-progress' | 'resolved' | 'closed';
@@ -20,8 +21,10 @@ export type TranscriptTurn = TranscriptLine;
 
 /** A help-desk ticket: who needs help, how urgently, what Elbow already tried, and how to reach them back. */
 export interface Ticket {
-  /** Human-friendly, e.g. "ELB-1042". */
+  /** Human-friendly, e.g. "ELB-1042"; unique within one database only (a fresh one starts again at 1001). */
   id: string;
+  /** A random UUID, unique forever: the Idempotency-Key stem and the key receivers store. */
+  key: string;
   createdAt: Date;
   updatedAt: Date;
   userId: string;
@@ -36,7 +39,21 @@ export interface Ticket {
   statusNote?: string;
   /** Where to message the clinician about this ticket (proactive follow-up); null when unknown. */
   conversationRef: Partial<ConversationReference> | null;
+  /** How the help desk reaches the clinician. */
+  contact: TicketContact;
 }
+
+/** The clinician's own contact details (never a patient's): Teams identity and a callback number they gave. */
+export interface TicketContact {
+  /** Teams user principal name (sign-in name), from TeamsInfo.getMember; null when unknown. */
+  upn: string | null;
+  email: string | null;
+  /** A number the clinician gave for themselves ("call me at 617-555-1234"). */
+  callbackNumber: string | null;
+}
+
+/** No contact details known. */
+export const NO_CONTACT: TicketContact = { upn: null, email: null, callbackNumber: null };
 
 /** What the bot knows when it opens a ticket. */
 export interface TicketInput {
@@ -49,6 +66,9 @@ export interface TicketInput {
   articlesTried: ArticleTried[];
   transcript: TranscriptTurn[];
   conversationRef?: Partial<ConversationReference> | null;
+  contact?: Partial<TicketContact>;
+  /** What the ticket is about (the article at hand, '' for none): one open ticket per problem per conversation. */
+  problemKey?: string;
 }
 
 /**
@@ -66,16 +86,30 @@ export function deliveryChannels(config: {
   return channels;
 }
 
+/** The settings that are missing for any delivery at all (empty when at least one channel is on). */
+export function missingDeliverySettings(config: Parameters<typeof deliveryChannels>[0]): string[] {
+  if (deliveryChannels(config).length > 0) return [];
+  return config.SUPPORT_TEAMS_CHANNEL_ID ? ['ESCALATION_WEBHOOK_URL', 'MicrosoftAppId'] : ['ESCALATION_WEBHOOK_URL', 'SUPPORT_TEAMS_CHANNEL_ID'];
+}
+
+/** How escalations leave Elbow, for /readyz and /admin: the channels on, or the settings missing for any. */
+export function escalationStatus(config: Parameters<typeof deliveryChannels>[0]): { delivery: DeliveryChannel[]; missing: string[] } {
+  return { delivery: deliveryChannels(config), missing: missingDeliverySettings(config) };
+}
+
 /** The transcript as a ticket keeps it: the last TRANSCRIPT_LINES (20) lines, each redacted (again: cheap and safe). */
 export function ticketTranscript(transcript: readonly TranscriptTurn[]): TranscriptTurn[] {
   return transcript.slice(-TRANSCRIPT_LINES).map((turn) => ({
     from: turn.from === 'bot' ? 'bot' : 'user',
-    text: redact(String(turn.text ?? '')).slice(0, 2000),
+    text: cutText(redact(String(turn.text ?? '')), 2000),
     at: String(turn.at ?? ''),
   }));
 }
 
-/** The key a receiver uses to drop repeats of one delivery: stable across retries, e.g. "ELB-1042:webhook". */
-export function idempotencyKey(ticketId: string, channel: string): string {
-  return `${ticketId}:${channel}`;
+/**
+ * The key a receiver uses to drop repeats of one delivery: stable across retries and unique across
+ * deployments, because it is built on the ticket's random key, e.g. "0b6f…-…:webhook".
+ */
+export function idempotencyKey(ticketKey: string, channel: string): string {
+  return `${ticketKey}:${channel}`;
 }

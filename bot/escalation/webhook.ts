@@ -15,9 +15,13 @@ export interface WebhookOptions {
 /** Longest Retry-After honoured; a receiver asking for more gets retried on the normal backoff. */
 const MAX_RETRY_AFTER_MS = 60 * 60_000;
 
-/** The JSON body the help desk receives: the ticket without the conversation reference, transcript redacted. */
+/**
+ * The JSON body the help desk receives: the ticket without the conversation reference, transcript redacted.
+ * `key` is unique forever (store tickets by it); `id` is the short number people say on the phone.
+ */
 export function webhookPayload(ticket: Ticket): Record<string, unknown> {
   return {
+    key: ticket.key,
     id: ticket.id,
     createdAt: ticket.createdAt.toISOString(),
     updatedAt: ticket.updatedAt.toISOString(),
@@ -27,6 +31,7 @@ export function webhookPayload(ticket: Ticket): Record<string, unknown> {
     role: ticket.role,
     userId: ticket.userId,
     userName: ticket.userName,
+    contact: ticket.contact,
     articlesTried: ticket.articlesTried,
     transcript: ticketTranscript(ticket.transcript),
   };

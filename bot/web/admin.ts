@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { Request, Response, Server } from 'restify';
 import { buildSummary, type DashboardSummary } from '../analytics/summary.js';
 import { windowEndingAt } from '../analytics/window.js';
+import { csrfMatches, csrfToken, deliveriesPanel, retryDelivery } from './admin-deliveries.js';
 import type { AppContext } from './context.js';
 import { html, messagePage, page, sendHtml, trusted, type Html } from './html.js';
 
@@ -128,7 +129,7 @@ function jsonForScript(value: unknown): string {
 }
 
 /** The dashboard page for a summary. */
-export function dashboardPage(summary: DashboardSummary, days: number): string {
+export function dashboardPage(summary: DashboardSummary, days: number, deliveries: Html | string = ''): string {
   const { kpis } = summary;
   const kpi = (label: string, value: string, note: string) => html`<div class="kpi"><span class="kpi-value">${value}</span><span class="kpi-label">${label}</span><span class="kpi-note">${note}</span></div>`;
   const body = html`<h1>Elbow analytics</h1>
@@ -141,6 +142,7 @@ ${kpi('Escalations', String(kpis.escalations), 'requests for a person')}
 ${kpi('Open tickets', kpis.openTickets === null ? '–' : String(kpis.openTickets), 'waiting for the help desk')}
 ${kpi('Questions', String(kpis.questions), `${kpis.answered} answered with an article`)}
 </section>
+${deliveries}
 <section class="charts">
 <figure class="panel"><figcaption>Questions per day</figcaption><div class="chart-box"><canvas id="chart-outcomes" role="img" aria-label="Answers, clarifications, no-matches and escalations per day"></canvas></div></figure>
 <figure class="panel"><figcaption>Feedback per day</figcaption><div class="chart-box"><canvas id="chart-feedback" role="img" aria-label="Solved and Not solved clicks per day"></canvas></div></figure>
@@ -187,7 +189,7 @@ ${table(
   });
 }
 
-/** Registers GET /admin and GET /admin/api/summary behind ADMIN_TOKEN. */
+/** Registers GET /admin, GET /admin/api/summary and POST /admin/outbox/:id/retry behind ADMIN_TOKEN. */
 export function registerAdmin(server: Server, ctx: AppContext): void {
   server.get('/admin', async (req: Request, res: Response) => {
     const { access, params } = accessOf(req, ctx);
@@ -202,10 +204,28 @@ export function registerAdmin(server: Server, ctx: AppContext): void {
     }
     const days = daysOf(params);
     try {
-      sendHtml(res, 200, dashboardPage(await summaryFor(ctx, days), days));
+      const deliveries = await deliveriesPanel(ctx, csrfToken(ctx.config.ADMIN_TOKEN as string));
+      sendHtml(res, 200, dashboardPage(await summaryFor(ctx, days), days, deliveries));
     } catch (err) {
       ctx.logger.error({ err: { name: (err as Error).name, message: String((err as Error).message).slice(0, 200) } }, 'dashboard failed');
       sendHtml(res, 503, messagePage('Dashboard unavailable', 'The analytics database could not be read. Try again in a minute.'));
+    }
+  });
+
+  // Retry a delivery that gave up. A plain form POST (no body) whose action URL carries the CSRF token.
+  server.post('/admin/outbox/:id/retry', async (req: Request, res: Response) => {
+    const { access, params } = accessOf(req, ctx);
+    if (access !== 'granted') return deny(res, access === 'disabled' ? access : 'denied', false);
+    if (!csrfMatches(ctx.config.ADMIN_TOKEN as string, params.get('csrf'))) {
+      return sendHtml(res, 403, messagePage('Not allowed', 'This retry link is not valid. Open the dashboard and press Retry there.'));
+    }
+    try {
+      const done = await retryDelivery(ctx, Number(req.params?.id));
+      if (!done) return sendHtml(res, 404, messagePage('Nothing to retry', 'That delivery is not waiting for a retry any more. Go back to the dashboard.'));
+      res.sendRaw(303, '', { Location: '/admin#deliveries', 'Cache-Control': 'no-store' });
+    } catch (err) {
+      ctx.logger.error({ err: { name: (err as Error).name, message: String((err as Error).message).slice(0, 200) } }, 'delivery retry failed');
+      sendHtml(res, 503, messagePage('Try again', 'The database could not be updated. Try again in a minute.'));
     }
   });
 

@@ -12,6 +12,7 @@ import { AnalyticsRecorder } from '../analytics/recorder.js';
 import { ElbowBot, errorSummary } from '../conversation/bot.js';
 import { MESSAGES } from '../conversation/messages.js';
 import { TypingIndicator } from '../conversation/typing.js';
+import { callbackNumber } from '../privacy/redact.js';
 import { createHelpDesk } from '../escalation/help-desk.js';
 import { configureRedaction, redact } from '../privacy/redact.js';
 import { registerTicketRoutes } from '../escalation/routes.js';
@@ -26,6 +27,7 @@ import { createAuthentication } from './auth.js';
 import { registerChat } from './chat-page.js';
 import type { AppContext } from './context.js';
 import { registerKbPages } from './kb-pages.js';
+import { registerLocalConnector } from './local-connector.js';
 import { registerPolicyPages } from './policy-pages.js';
 import { securityHeaders } from './security.js';
 import { createServer } from './server.js';
@@ -99,6 +101,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     analytics,
     helpDesk,
     redact,
+    callbackNumber,
   });
 
   let ready = false;
@@ -108,6 +111,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   registerKbPages(server, ctx);
   registerAdmin(server, ctx);
   registerChat(server, ctx);
+  registerLocalConnector(server, ctx);
   registerPolicyPages(server, ctx);
   registerTicketRoutes(server, { ...ctx, notify: helpDesk.notify });
 

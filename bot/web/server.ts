@@ -3,6 +3,7 @@ import type { CloudAdapter } from 'botbuilder';
 import type { ActivityHandler } from 'botbuilder';
 import { z } from 'zod';
 import type { AppContext } from './context.js';
+import { escalationStatus } from '../escalation/ticket.js';
 import { TurnLimiter } from './limiter.js';
 
 /** What the HTTP layer needs to serve the bot. */
@@ -59,7 +60,7 @@ export function createServer({ ctx, adapter, bot, isReady }: ServerOptions): Ser
     }
     try {
       await withTimeout(ctx.db.ping(), READY_PING_MS);
-      res.send(200, { status: 'ready', articles: ctx.knowledge.current().articles.length, db: ctx.db.engine });
+      res.send(200, { status: 'ready', articles: ctx.knowledge.current().articles.length, db: ctx.db.engine, escalation: escalationStatus(ctx.config) });
     } catch {
       res.send(503, { status: 'database unavailable' });
     }

@@ -16,7 +16,9 @@ describe('conversations clinicians have with Elbow', () => {
   let clock = new Date('2026-11-20T08:00:00Z');
   const sent: Array<Record<string, any>> = [];
   before(async () => {
-    app = await startTestApp({}, { now: () => clock, outbox: false });
+    // A webhook is configured (the outbox is off: nothing is sent) so Elbow may promise contact; the support
+    // channel is the one teamsMessage(…, { channel: true }) posts from.
+    app = await startTestApp({ ESCALATION_WEBHOOK_URL: 'http://127.0.0.1:9/hook', SUPPORT_TEAMS_CHANNEL_ID: '19:general@thread.tacv2' }, { now: () => clock, outbox: false });
   });
   after(async () => {
     for (const card of cardsOf(sent)) expect(validateCard(card), JSON.stringify(card).slice(0, 200)).to.deep.equal([]);
@@ -104,7 +106,7 @@ describe('conversations clinicians have with Elbow', () => {
     const taken = await say('29:help-desk-agent', undefined, { action: 'ticket.take', ticketId: id }, true);
     expect(textOf(taken)).to.include(`took ${id}`);
     const after = await say(user, 'my tickets');
-    expect(textOf(after)).to.match(new RegExp(`${id}: in-progress`));
+    expect(textOf(after)).to.match(new RegExp(`${id}: in progress`));
   });
 
   it('sends a handoff.initiate event with the ticket on Direct Line based channels', async () => {

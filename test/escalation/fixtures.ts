@@ -38,6 +38,8 @@ export function sampleTicket(): Ticket {
   return {
     ...input,
     id: 'ELB-1042',
+    key: '7d0c2f3e-9a51-4c1b-8e0f-2b6a4d9c1e77',
+    contact: { upn: 'alex.nurse@contoso.org', email: 'alex.nurse@contoso.org', callbackNumber: '617-555-0142' },
     createdAt: new Date('2026-03-01T10:00:00Z'),
     updatedAt: new Date('2026-03-01T10:00:00Z'),
     urgency: 'urgent',

@@ -81,7 +81,7 @@ describe('createHelpDesk', () => {
       expect(summary).to.deep.include({ status: 'open', urgency: 'urgent' });
       expect((await getTicket(db, summary.id))!.queue).to.equal('clinical-apps');
       await receiver.received(1);
-      expect(receiver.requests[0]!.key).to.equal(`${summary.id}:webhook`);
+      expect(receiver.requests[0]!.key).to.equal(`${(await getTicket(db, summary.id))!.key}:webhook`);
       expect(phiIn(receiver.requests[0]!.body)).to.deep.equal([]);
       expect((await desk.ticketsFor('29:user-a')).map((t) => t.id)).to.deep.equal([summary.id]);
     } finally {
@@ -93,11 +93,12 @@ describe('createHelpDesk', () => {
     const desk = helpDesk();
     try {
       const input = ticketInput();
-      const summary = await desk.escalate({ ...input, role: 'nurse', conversationRef: { ...input.conversationRef, serviceUrl: connector.url } });
+      const conversation = { id: 'a:conversation-2', isGroup: false, conversationType: 'personal', name: '' };
+      const summary = await desk.escalate({ ...input, role: 'nurse', conversationRef: { ...input.conversationRef, conversation, serviceUrl: connector.url } });
       const ticket = (await getTicket(db, summary.id))!;
       await desk.notify({ ...ticket, status: 'in-progress', statusNote: 'On my way to 4 West.' });
       expect(connector.calls).to.have.length(1);
-      expect(connector.calls[0]!.url).to.match(/^\/v3\/conversations\/a%3Aconversation-1\/activities/);
+      expect(connector.calls[0]!.url).to.match(/^\/v3\/conversations\/a%3Aconversation-2\/activities/);
       expect(connector.calls[0]!.body.text).to.equal(`Update on your help-desk ticket ${summary.id}: in progress. On my way to 4 West.`);
     } finally {
       await desk.stop();

@@ -74,7 +74,7 @@ forEachEngine(
       expect(await w.runOnce()).to.deep.equal({ claimed: 0, delivered: 0, retried: 0, dead: 0 });
       expect(receiver.requests).to.have.length(1);
       const [got] = receiver.requests;
-      expect(got).to.deep.include({ key: `${ticket.id}:webhook`, authorization: `Bearer ${TOKEN}`, contentType: 'application/json', status: 201 });
+      expect(got).to.deep.include({ key: `${ticket.key}:webhook`, authorization: `Bearer ${TOKEN}`, contentType: 'application/json', status: 201 });
       const body = JSON.parse(got!.body);
       expect(body).to.deep.include({ id: ticket.id, urgency: 'normal', queue: 'service-desk', role: 'nurse', status: 'open' });
       expect(body.transcript[0].text).to.equal('pt [NAME] MRN [MRN] DOB [DOB] not on my list');
@@ -111,8 +111,8 @@ forEachEngine(
       }
       expect((await outboxStatus(getDb())).counts).to.deep.equal({ pending: 0, delivered: 6, dead: 0 });
       for (const t of tickets) {
-        expect(receiver.stored.has(`${t.id}:webhook`), t.id).to.equal(true);
-        expect(receiver.requests.filter((r) => r.key === `${t.id}:webhook` && r.status === 201)).to.have.length(1);
+        expect(receiver.stored.has(`${t.key}:webhook`), t.id).to.equal(true);
+        expect(receiver.requests.filter((r) => r.key === `${t.key}:webhook` && r.status === 201)).to.have.length(1);
       }
       expect(receiver.stored.size).to.equal(6);
       expect((await rows(getDb())).every((r) => r.attempts >= 2)).to.equal(true);
@@ -159,7 +159,7 @@ forEachEngine(
       expect((await b.runOnce()).claimed).to.equal(0);
       clock.advance(30_001);
       expect(await b.runOnce()).to.deep.include({ claimed: 1, delivered: 1 });
-      expect(receiver.countFor(`${ticket.id}:webhook`)).to.equal(2);
+      expect(receiver.countFor(`${ticket.key}:webhook`)).to.equal(2);
       expect(receiver.stored.size).to.equal(1);
       // A comes back late: its bookkeeping changes nothing.
       wakeUp();
@@ -220,7 +220,7 @@ describe('OutboxWorker: two workers on one PostgreSQL', () => {
     await receiver.up();
     try {
       const ids: string[] = [];
-      for (let i = 0; i < 40; i++) ids.push((await createTicket(dbA, ticketInput(), new Date(), ['webhook'])).id);
+      for (let i = 0; i < 40; i++) ids.push((await createTicket(dbA, ticketInput(), new Date(), ['webhook'])).key);
       const drain = async (db: Db, id: string) => {
         const w = new OutboxWorker({ db, workerId: id, batch: 3, deliverers: { webhook: webhookDeliverer({ url: receiver.url }) } });
         let claimed = 0;
@@ -254,7 +254,7 @@ describe('OutboxWorker: crash after commit', () => {
         let err = '';
         child.stdout.on('data', (chunk: Buffer) => {
           out += chunk.toString();
-          const match = /CREATED (ELB-\d+)\n/.exec(out);
+          const match = /CREATED (\S+)\n/.exec(out);
           if (match) resolve(match[1]!);
         });
         child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));

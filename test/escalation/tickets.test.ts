@@ -15,6 +15,9 @@ forEachEngine('Tickets', (getDb) => {
     expect(second.id).to.equal('ELB-1002');
     expect(second).to.deep.include({ urgency: 'urgent', queue: 'clinical-apps', status: 'open', role: 'nurse', userName: 'Alex Nurse' });
     expect(first.queue).to.equal('service-desk');
+    // The number restarts in every fresh database; the key never repeats (it is a random UUID).
+    expect(first.key).to.match(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(second.key).to.not.equal(first.key);
     expect(await getTicket(getDb(), first.id)).to.deep.equal(first);
     expect(first.createdAt.toISOString()).to.equal(T0.toISOString());
     expect(first.conversationRef?.conversation?.id).to.equal('a:conversation-1');
@@ -37,28 +40,24 @@ forEachEngine('Tickets', (getDb) => {
     expect(phiIn(JSON.stringify(raw))).to.deep.equal([]);
   });
 
-  it('commits the ticket with one outbox row per channel, keyed "<id>:<channel>"', async () => {
+  it('commits the ticket with one outbox row per channel, keyed "<ticket key>:<channel>"', async () => {
     const ticket = await createTicket(getDb(), ticketInput(), T0, ['webhook', 'teams', 'webhook']);
     const rows = await getDb().query<{ channel: string; idempotency_key: string; status: string; attempts: number }>(
       'SELECT channel, idempotency_key, status, attempts FROM outbox WHERE ticket_id = $1 ORDER BY channel',
       [ticket.id],
     );
     expect(rows).to.deep.equal([
-      { channel: 'teams', idempotency_key: `${ticket.id}:teams`, status: 'pending', attempts: 0 },
-      { channel: 'webhook', idempotency_key: `${ticket.id}:webhook`, status: 'pending', attempts: 0 },
+      { channel: 'teams', idempotency_key: `${ticket.key}:teams`, status: 'pending', attempts: 0 },
+      { channel: 'webhook', idempotency_key: `${ticket.key}:webhook`, status: 'pending', attempts: 0 },
     ]);
   });
 
   it('rolls the ticket back when its outbox row cannot be written (one transaction)', async () => {
     const holder = await createTicket(getDb(), ticketInput(), T0, []);
     const nextId = `ELB-${Number(holder.id.slice('ELB-'.length)) + 1}`;
-    // Occupy the idempotency key the next ticket's outbox row will need.
-    await getDb().query(
-      "INSERT INTO outbox (ticket_id, channel, idempotency_key, next_attempt_at, created_at) VALUES ($1, 'x', $2, $3, $3)",
-      [holder.id, `${nextId}:webhook`, T0],
-    );
+    // A channel name PostgreSQL text cannot hold makes the outbox row (written after the ticket) fail.
     let failed: unknown;
-    await createTicket(getDb(), ticketInput({ userId: 'rolled-back' }), T0, ['webhook']).catch((err: unknown) => (failed = err));
+    await createTicket(getDb(), ticketInput({ userId: 'rolled-back' }), T0, ['web\u0000hook' as 'webhook']).catch((err: unknown) => (failed = err));
     expect(failed).to.be.instanceOf(Error);
     expect(await getTicket(getDb(), nextId)).to.equal(undefined);
     expect(await listTicketsForUser(getDb(), 'rolled-back')).to.deep.equal([]);

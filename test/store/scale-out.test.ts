@@ -66,7 +66,9 @@ describePostgres('two Elbow instances sharing one PostgreSQL', () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect(new Set(receiver.keys).size).to.equal(receiver.keys.length);
-    expect(created.every((id) => receiver.keys.some((k) => k.startsWith(`${id}:`)))).to.equal(true);
+    const keys = await a.ctx.db.query<{ ticket_key: string }>('SELECT ticket_key FROM tickets WHERE id = ANY($1::text[])', [created]);
+    expect(keys).to.have.length(created.length);
+    expect(keys.every(({ ticket_key }) => receiver.keys.includes(`${ticket_key}:webhook`))).to.equal(true);
     expect(receiver.keys.length).to.equal(created.length);
   });
 });

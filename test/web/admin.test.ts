@@ -1,7 +1,10 @@
 import { expect } from 'chai';
 import { pino } from 'pino';
 import { AnalyticsRecorder } from '../../bot/analytics/recorder.js';
+import { createTicket } from '../../bot/escalation/tickets.js';
 import { adminAccess, secretMatches, sessionValue } from '../../bot/web/admin.js';
+import { csrfToken } from '../../bot/web/admin-deliveries.js';
+import { ticketInput } from '../escalation/fixtures.js';
 import { feedbackEvent, manualSchedule, turnEvent } from '../analytics/events.js';
 import { get, inlineCodeOf, startWebServer, type WebServer } from './web-server.js';
 
@@ -139,5 +142,42 @@ describe('admin token checks', () => {
     expect(adminAccess('t', { query: 't' })).to.equal('granted-by-query');
     expect(adminAccess('t', { bearer: 'u', cookie: sessionValue('u'), query: 'u' })).to.equal('denied');
     expect(sessionValue('t')).not.to.equal(sessionValue('u'));
+  });
+});
+
+describe('/admin failed deliveries', () => {
+  let web: WebServer;
+  let outboxId: number;
+  const auth = { Authorization: `Bearer ${TOKEN}` };
+  before(async () => {
+    web = await startWebServer({ env: { ADMIN_TOKEN: TOKEN }, now: () => NOW });
+    const ticket = await createTicket(web.ctx.db, ticketInput(), NOW, ['webhook']);
+    const [row] = await web.ctx.db.query<{ id: string }>(
+      "UPDATE outbox SET status = 'dead', attempts = 8, last_error = 'Error: webhook answered HTTP 404' WHERE ticket_id = $1 RETURNING id",
+      [ticket.id],
+    );
+    outboxId = Number(row!.id);
+  });
+  after(async () => {
+    await web.close();
+  });
+  const post = (path: string, headers: Record<string, string> = {}) => fetch(`${web.url}${path}`, { method: 'POST', headers, redirect: 'manual' });
+
+  it('lists dead rows with a Retry form, and warns when no delivery is configured', async () => {
+    const { body } = await get(web.url, '/admin', auth);
+    expect(body).to.include('<h2>Failed deliveries</h2>').and.to.include('webhook answered HTTP 404');
+    expect(body).to.include(`action="/admin/outbox/${outboxId}/retry?csrf=${csrfToken(TOKEN)}"`);
+    expect(body).to.include('No help-desk delivery configured');
+  });
+
+  it('retries only with the admin token and the CSRF token, then the row is pending again', async () => {
+    expect((await post(`/admin/outbox/${outboxId}/retry?csrf=${csrfToken(TOKEN)}`)).status).to.equal(401);
+    expect((await post(`/admin/outbox/${outboxId}/retry`, auth)).status).to.equal(403);
+    expect((await post(`/admin/outbox/${outboxId}/retry?csrf=${csrfToken('other')}`, auth)).status).to.equal(403);
+    const ok = await post(`/admin/outbox/${outboxId}/retry?csrf=${csrfToken(TOKEN)}`, { Cookie: `elbow_admin=${sessionValue(TOKEN)}` });
+    expect(ok.status).to.equal(303);
+    const [row] = await web.ctx.db.query<{ status: string; attempts: number }>('SELECT status, attempts FROM outbox WHERE id = $1', [outboxId]);
+    expect(row).to.deep.equal({ status: 'pending', attempts: 0 });
+    expect((await post(`/admin/outbox/${outboxId}/retry?csrf=${csrfToken(TOKEN)}`, auth)).status).to.equal(404);
   });
 });

@@ -257,7 +257,18 @@
     send({ type: 'conversationUpdate', membersAdded: [{ id: bot.id, name: bot.name }, user] });
   }
 
+  // Messages Elbow sends later (a help-desk update on a ticket) wait on the server until picked up here.
+  function pollUpdates() {
+    if (document.visibilityState === 'hidden') return;
+    fetch('/chat/api/updates?conversationId=' + encodeURIComponent(conversationId), { credentials: 'same-origin' })
+      .then(function (res) { return res.ok ? res.json() : {}; })
+      .then(function (body) { (body.activities || []).forEach(renderActivity); })
+      .catch(function () { /* offline for a moment: try again at the next tick */ });
+  }
+  window.setInterval(pollUpdates, 5000);
+
   var prefill = new URL(window.location.href).searchParams.get('q');
-  if (prefill) input.value = prefill.slice(0, 1000);
+  // Cut on code points: half an emoji is not text.
+  if (prefill) input.value = Array.from(prefill).slice(0, 1000).join('').slice(0, 1000).replace(/[\uD800-\uDBFF]$/, '');
   input.focus();
 })();
