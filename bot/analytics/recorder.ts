@@ -77,7 +77,7 @@ function isoOf(date: Date): string {
 /** The stored form of a turn: clipped, NUL-free, question redacted. Throws on a non-object event. */
 /** The question as stored: cut on code points first, then redacted, a half number at the cut included. */
 function redactedQuestion(question: unknown, redact: (text: string, options?: { clipped?: boolean }) => string): string {
-  const full = typeof question === 'string' ? question : '';
+  const full = clip(question, 4 * MAX_QUESTION_CHARS);
   const cut = cutText(full, MAX_QUESTION_CHARS);
   return cutText(redact(cut, { clipped: cut.length < full.length }), MAX_QUESTION_CHARS);
 }
