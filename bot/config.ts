@@ -40,6 +40,11 @@ const ConfigSchema = z.object({
   /** Interface to listen on; local mode (no MicrosoftAppId) defaults to 127.0.0.1, otherwise all interfaces. */
   HOST: optionalString,
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
+  /** Direct Line site secrets (comma-separated, to rotate: tokens are signed with the first, any one is accepted). */
+  DIRECT_LINE_SECRET: optionalString,
+  /** Origins (scheme://host[:port]) whose pages may embed the chat and call /v3/directline from the browser. */
+  EMBED_ALLOWED_ORIGINS: optionalString,
+  DIRECT_LINE_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(1800),
 });
 
 export type RawConfig = z.infer<typeof ConfigSchema>;
@@ -52,6 +57,30 @@ export interface Config extends RawConfig {
   articlesDir: string;
   dataDir: string;
   publicBaseUrl: string;
+  /** DIRECT_LINE_SECRET split; empty = Direct Line off. */
+  directLineSecrets: string[];
+  /** EMBED_ALLOWED_ORIGINS normalized to URL origins. */
+  embedAllowedOrigins: string[];
+}
+
+/** Shortest Direct Line secret accepted: it signs tokens, so it must not be guessable. */
+const MIN_SECRET_LENGTH = 16;
+
+function listOf(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((v) => v.trim()).filter(Boolean);
+}
+
+function origins(value: string | undefined): string[] {
+  return listOf(value).map((entry) => {
+    let url: URL;
+    try {
+      url = new URL(entry);
+    } catch {
+      throw new ConfigError(`Invalid configuration: EMBED_ALLOWED_ORIGINS: "${entry}" is not an origin like https://ehr.example.org`);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError(`Invalid configuration: EMBED_ALLOWED_ORIGINS: "${entry}" must be http(s)`);
+    return url.origin;
+  });
 }
 
 /** Thrown at start-up when the environment is invalid; names each bad setting. */
@@ -66,6 +95,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const raw = parsed.data;
   const knowledgeDir = path.resolve(raw.KNOWLEDGE_DIR);
+  const directLineSecrets = listOf(raw.DIRECT_LINE_SECRET);
+  if (directLineSecrets.some((s) => s.length < MIN_SECRET_LENGTH)) {
+    throw new ConfigError(`Invalid configuration: DIRECT_LINE_SECRET: each secret needs at least ${MIN_SECRET_LENGTH} characters`);
+  }
   return {
     ...raw,
     localMode: !raw.MicrosoftAppId,
@@ -73,5 +106,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     articlesDir: path.join(knowledgeDir, 'articles'),
     dataDir: path.resolve(raw.DATA_DIR),
     publicBaseUrl: (raw.PUBLIC_BASE_URL ?? `http://localhost:${raw.PORT}`).replace(/\/$/, ''),
+    directLineSecrets,
+    embedAllowedOrigins: origins(raw.EMBED_ALLOWED_ORIGINS),
   };
 }
