@@ -28,7 +28,8 @@ function assetFiles(): Record<string, string> {
     'admin.js': path.join(PUBLIC_DIR, 'admin.js'),
     'embed.js': path.join(PUBLIC_DIR, 'embed.js'),
     'embed.css': path.join(PUBLIC_DIR, 'embed.css'),
-    'vendor/webchat.js': require.resolve('botframework-webchat/dist/webchat.js'),
+    // The package's exports map hides dist/; the browser bundle sits next to lib/index.js.
+    'vendor/webchat.js': path.join(path.dirname(require.resolve('botframework-webchat')), '..', 'dist', 'webchat.js'),
     'vendor/chart.umd.js': path.join(path.dirname(require.resolve('chart.js')), 'chart.umd.js'),
     'vendor/adaptivecards.min.js': require.resolve('adaptivecards/dist/adaptivecards.min.js'),
   };

@@ -92,9 +92,12 @@ export function registerDirectLineRoutes(server: Server, options: RouteOptions):
     return { conversationId: grant.conversationId, token, expires_in: ctx.config.DIRECT_LINE_TOKEN_TTL_SECONDS, streamUrl: streamUrl(req, grant, token, String(req.query?.watermark ?? watermark)) };
   };
 
-  server.opts(new RegExp(`^${BASE}/.*`), guarded(async (_req, res) => {
+  const preflight = guarded(async (_req, res) => {
     res.send(204);
-  }));
+  });
+  for (const path of ['/tokens/generate', '/tokens/refresh', '/conversations', '/conversations/:conversationId', '/conversations/:conversationId/activities']) {
+    server.opts(`${BASE}${path}`, preflight);
+  }
 
   server.post(`${BASE}/tokens/generate`, guarded(async (req, res) => {
     const presented = bearer(req.headers.authorization);
