@@ -2,8 +2,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Request, Response } from 'restify';
 import type { Config } from '../../config.js';
 
-/** Headers a Direct Line client sends (DirectLineJS adds x-ms-bot-agent). */
-const ALLOWED_HEADERS = 'Authorization, Content-Type, Accept, x-ms-bot-agent';
+/** Headers a Direct Line client sends (DirectLineJS adds x-ms-bot-agent; RxJS ajax adds x-requested-with). */
+const ALLOWED_HEADERS = 'Authorization, Content-Type, Accept, x-ms-bot-agent, x-requested-with';
 
 /**
  * Whether a browser request from `origin` may use Direct Line: no Origin (a server, the login page's backend)

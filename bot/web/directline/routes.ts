@@ -86,10 +86,10 @@ export function registerDirectLineRoutes(server: Server, options: RouteOptions):
     return `${base.replace(/^http/, 'ws')}${BASE}/conversations/${encodeURIComponent(grant.conversationId)}/stream?${query}`;
   };
 
+  /** A new stream starts from the beginning (the greeting); a reconnect resumes at the client's watermark. */
   const conversationBody = (req: Request, grant: DirectLineGrant, token: string) => {
-    const conversation = store.get(grant.conversationId);
-    const watermark = conversation ? store.since(conversation, undefined).watermark : '0';
-    return { conversationId: grant.conversationId, token, expires_in: ctx.config.DIRECT_LINE_TOKEN_TTL_SECONDS, streamUrl: streamUrl(req, grant, token, String(req.query?.watermark ?? watermark)) };
+    const watermark = typeof req.query?.watermark === 'string' ? req.query.watermark : '';
+    return { conversationId: grant.conversationId, token, expires_in: ctx.config.DIRECT_LINE_TOKEN_TTL_SECONDS, streamUrl: streamUrl(req, grant, token, watermark) };
   };
 
   const preflight = guarded(async (_req, res) => {
