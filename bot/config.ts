@@ -2,7 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 
 /** Groups of settings, in the order .env.example and the README list them. */
-export const SETTING_SECTIONS = ['Server', 'Bot Framework / Teams', 'Storage', 'Escalation to the help desk', 'Analysts', 'Limits'] as const;
+export const SETTING_SECTIONS = ['Server', 'Bot Framework / Teams', 'Login-page chat (Direct Line)', 'Storage', 'Escalation to the help desk', 'Analysts', 'Limits'] as const;
 export type SettingSection = (typeof SETTING_SECTIONS)[number];
 
 /** What a setting means, for people: the one place each setting is described (docs are generated from it). */
@@ -103,6 +103,23 @@ const ConfigSchema = z.object({
     example: '',
   }),
 
+  // --- Login-page chat (Direct Line)
+  DIRECT_LINE_SECRET: setting(optionalString, {
+    section: 'Login-page chat (Direct Line)',
+    description:
+      'Direct Line site secrets, comma-separated to rotate (tokens are signed with the first, any one is accepted; at least 16 characters each). Unset = /v3/directline off. The login page\'s backend calls POST /v3/directline/tokens/generate with it.',
+    example: '',
+  }),
+  EMBED_ALLOWED_ORIGINS: setting(optionalString, {
+    section: 'Login-page chat (Direct Line)',
+    description: 'Origins (scheme://host[:port], comma-separated) whose pages may embed the chat (/embed.js) and call /v3/directline from the browser.',
+    example: 'https://ehr-login.hospital.example.org',
+  }),
+  DIRECT_LINE_TOKEN_TTL_SECONDS: setting(z.coerce.number().int().min(60).max(86_400).default(1800), {
+    section: 'Login-page chat (Direct Line)',
+    description: 'Lifetime of a Direct Line token; the page refreshes it with POST /v3/directline/tokens/refresh.',
+  }),
+
   // --- Storage
   DATABASE_URL: setting(optionalString, {
     section: 'Storage',
@@ -194,6 +211,30 @@ export interface Config extends RawConfig {
   articlesDir: string;
   dataDir: string;
   publicBaseUrl: string;
+  /** DIRECT_LINE_SECRET split; empty = Direct Line off. */
+  directLineSecrets: string[];
+  /** EMBED_ALLOWED_ORIGINS normalized to URL origins. */
+  embedAllowedOrigins: string[];
+}
+
+/** Shortest Direct Line secret accepted: it signs tokens, so it must not be guessable. */
+const MIN_SECRET_LENGTH = 16;
+
+function listOf(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((v) => v.trim()).filter(Boolean);
+}
+
+function origins(value: string | undefined): string[] {
+  return listOf(value).map((entry) => {
+    let url: URL;
+    try {
+      url = new URL(entry);
+    } catch {
+      throw new ConfigError(`Invalid configuration: EMBED_ALLOWED_ORIGINS: "${entry}" is not an origin like https://ehr.example.org`);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError(`Invalid configuration: EMBED_ALLOWED_ORIGINS: "${entry}" must be http(s)`);
+    return url.origin;
+  });
 }
 
 /** Thrown at start-up when the environment is invalid; names each bad setting. */
@@ -208,6 +249,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const raw = parsed.data;
   const knowledgeDir = path.resolve(raw.KNOWLEDGE_DIR);
+  const directLineSecrets = listOf(raw.DIRECT_LINE_SECRET);
+  if (directLineSecrets.some((s) => s.length < MIN_SECRET_LENGTH)) {
+    throw new ConfigError(`Invalid configuration: DIRECT_LINE_SECRET: each secret needs at least ${MIN_SECRET_LENGTH} characters`);
+  }
   return {
     ...raw,
     localMode: !raw.MicrosoftAppId,
@@ -215,5 +260,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     articlesDir: path.join(knowledgeDir, 'articles'),
     dataDir: path.resolve(raw.DATA_DIR),
     publicBaseUrl: (raw.PUBLIC_BASE_URL ?? `http://localhost:${raw.PORT}`).replace(/\/$/, ''),
+    directLineSecrets,
+    embedAllowedOrigins: origins(raw.EMBED_ALLOWED_ORIGINS),
   };
 }

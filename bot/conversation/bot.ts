@@ -22,6 +22,7 @@ import { EXAMPLE_QUESTIONS, MESSAGES, SMALLTALK_REPLIES } from './messages.js';
 import { ANSWERS_KEPT, newConversation, TRANSCRIPT_LINES, VOTES_KEPT, type ConversationData, type UserProfile } from './state.js';
 import { escalate, listTickets, takeTicket, ticketStatus, type TicketTalk } from './ticket-turns.js';
 import type { Turn } from './turn.js';
+import { VOUCHED_ROLE } from './vouched.js';
 import { cutText } from '../text.js';
 import { withTimeout } from '../timeout.js';
 import { whatsNewFor, daysBetween, WHATS_NEW_AFTER_DAYS } from './whats-new.js';
@@ -109,10 +110,19 @@ export class ElbowBot extends ActivityHandler {
 
   private async greet(context: TurnContext): Promise<void> {
     const profile = await this.load(context).then((s) => s.profile);
+    const now = this.options.ctx.now();
+    const awayDays = profile.lastVisit ? daysBetween(new Date(profile.lastVisit), now) : 0;
+    if (profile.role) {
+      await context.sendActivity(MESSAGES.greeting);
+      // A known role (e.g. vouched by the EHR's login page) gets "what's new" right at the start.
+      if (profile.lastVisit && awayDays > WHATS_NEW_AFTER_DAYS) {
+        await this.sendWhatsNew(context, profile.role, new Date(profile.lastVisit), MESSAGES.whatsNewHeading(Math.floor(awayDays)));
+        profile.lastVisit = now.toISOString();
+      }
+    }
     // The role question counts as asked: the first message must not ask it again.
-    profile.lastVisit ??= this.options.ctx.now().toISOString();
-    if (profile.role) await context.sendActivity(MESSAGES.greeting);
-    else await this.sendCard(context, roleCard(MESSAGES.greeting), `${MESSAGES.greeting}\n\n${MESSAGES.roleAsk} Reply "I'm a nurse", "I'm a physician" or "other".`);
+    profile.lastVisit ??= now.toISOString();
+    if (!profile.role) await this.sendCard(context, roleCard(MESSAGES.greeting), `${MESSAGES.greeting}\n\n${MESSAGES.roleAsk} Reply "I'm a nurse", "I'm a physician" or "other".`);
   }
 
   private async load(context: TurnContext): Promise<{ profile: UserProfile; convo: ConversationData }> {
@@ -122,6 +132,8 @@ export class ElbowBot extends ActivityHandler {
         STATE_TIMEOUT_MS,
         'state load',
       );
+      const vouched = context.turnState.get(VOUCHED_ROLE) as AskerRole | undefined;
+      if (vouched) profile.role = vouched;
       return { profile, convo };
     } catch (err) {
       // The database is down: serve the turn from a blank slate rather than fail it.
@@ -196,7 +208,7 @@ export class ElbowBot extends ActivityHandler {
     }
 
     if (profile.role && lastVisit && awayDays > WHATS_NEW_AFTER_DAYS && !(value?.action === 'whats-new')) {
-      await this.sendWhatsNew(turn, new Date(lastVisit), MESSAGES.whatsNewHeading(Math.floor(awayDays)), false);
+      await this.sendWhatsNew(context, profile.role, new Date(lastVisit), MESSAGES.whatsNewHeading(Math.floor(awayDays)));
     }
 
     if (value) await this.handleAction(turn, value);
@@ -275,7 +287,7 @@ export class ElbowBot extends ActivityHandler {
         turn.event.outcome = 'no-match';
         return this.miss(turn, MESSAGES.clarifyNone);
       case 'whats-new':
-        return this.sendWhatsNew(turn, undefined, MESSAGES.whatsNewAsked, true);
+        return this.replyWhatsNew(turn, undefined);
       case 'my-tickets':
         return listTickets(this.tickets, turn);
       case 'ticket.take':
@@ -289,7 +301,7 @@ export class ElbowBot extends ActivityHandler {
         if (command.role) return this.handleAction(turn, { action: 'role', role: command.role });
         return this.sendCard(turn.context, roleCard(MESSAGES.roleAsk), `${MESSAGES.roleAsk} Reply "I'm a nurse", "I'm a physician" or "other".`);
       case 'whats-new':
-        return this.sendWhatsNew(turn, lastVisit ? new Date(lastVisit) : undefined, MESSAGES.whatsNewAsked, true);
+        return this.replyWhatsNew(turn, lastVisit ? new Date(lastVisit) : undefined);
       case 'my-tickets':
         return listTickets(this.tickets, turn);
       case 'ticket-status':
@@ -356,14 +368,17 @@ export class ElbowBot extends ActivityHandler {
     this.note(convo, 'bot', MESSAGES.notSolved);
   }
 
-  private async sendWhatsNew(turn: Turn, since: Date | undefined, heading: string, asked: boolean): Promise<void> {
-    const articles = whatsNewFor(this.kb.articles, turn.profile.role, since, this.options.ctx.now());
-    if (articles.length === 0) {
-      if (asked) await this.reply(turn, MESSAGES.whatsNewNone);
-      return;
-    }
+  /** Sends the "what's new" list; false when there is nothing new. */
+  private async sendWhatsNew(context: TurnContext, role: AskerRole | undefined, since: Date | undefined, heading: string): Promise<boolean> {
+    const articles = whatsNewFor(this.kb.articles, role, since, this.options.ctx.now());
+    if (articles.length === 0) return false;
     const fallback = `${heading}\n${articles.map((a) => `- ${a.title}`).join('\n')}`;
-    await this.sendCard(turn.context, articleListCard(heading, articles), fallback);
+    await this.sendCard(context, articleListCard(heading, articles), fallback);
+    return true;
+  }
+
+  private async replyWhatsNew(turn: Turn, since: Date | undefined): Promise<void> {
+    if (!(await this.sendWhatsNew(turn.context, turn.profile.role, since, MESSAGES.whatsNewAsked))) await this.reply(turn, MESSAGES.whatsNewNone);
   }
 
   private async reply(turn: Turn, text: string): Promise<void> {

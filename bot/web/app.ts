@@ -26,6 +26,7 @@ import { registerAdmin } from './admin.js';
 import { createAuthentication } from './auth.js';
 import { registerChat } from './chat-page.js';
 import type { AppContext } from './context.js';
+import { DirectLine } from './directline/index.js';
 import { registerKbPages } from './kb-pages.js';
 import { registerLocalConnector } from './local-connector.js';
 import { registerPolicyPages } from './policy-pages.js';
@@ -79,7 +80,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   timings.databaseMs = performance.now() - tDb;
   const ctx: AppContext = { config, db, knowledge, logger, now };
 
-  const adapter = new CloudAdapter(createAuthentication(config));
+  const directLine = new DirectLine(ctx);
+  const adapter = new CloudAdapter(createAuthentication(config, directLine.routeConnectors));
   adapter.use(new TypingIndicator());
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     logger.error({ err: errorSummary(error), activityType: context.activity?.type }, 'turn failed');
@@ -114,6 +116,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   registerLocalConnector(server, ctx);
   registerPolicyPages(server, ctx);
   registerTicketRoutes(server, { ...ctx, notify: helpDesk.notify });
+  directLine.attach(server, { adapter, bot });
 
   const watcher = config.HOT_RELOAD
     ? watchKnowledge({
@@ -140,6 +143,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       ready = false;
       if (options.drainMs) await new Promise((resolve) => setTimeout(resolve, options.drainMs));
       watcher?.close();
+      directLine.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await helpDesk.stop();
       await analytics.close().catch(() => undefined);

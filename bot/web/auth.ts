@@ -23,7 +23,11 @@ function asAuthenticationError(err: unknown): unknown {
  * (a wrong signature, a disallowed algorithm) escape as plain errors, which CloudAdapter turns into 500.
  */
 export class StrictAuthentication extends BotFrameworkAuthentication {
-  constructor(private readonly inner: BotFrameworkAuthentication) {
+  constructor(
+    private readonly inner: BotFrameworkAuthentication,
+    /** Wraps the connector factory, e.g. to route Direct Line conversations to their in-process store. */
+    private readonly routeConnectors: (factory: ConnectorFactory) => ConnectorFactory = (factory) => factory,
+  ) {
     super();
   }
   override async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
@@ -36,7 +40,7 @@ export class StrictAuthentication extends BotFrameworkAuthentication {
     return this.inner.authenticateChannelRequest(authHeader).catch((err) => Promise.reject(asAuthenticationError(err)));
   }
   override createConnectorFactory(claimsIdentity: ClaimsIdentity): ConnectorFactory {
-    return this.inner.createConnectorFactory(claimsIdentity);
+    return this.routeConnectors(this.inner.createConnectorFactory(claimsIdentity));
   }
   override createUserTokenClient(claimsIdentity: ClaimsIdentity): Promise<UserTokenClient> {
     return this.inner.createUserTokenClient(claimsIdentity);
@@ -53,7 +57,7 @@ export class StrictAuthentication extends BotFrameworkAuthentication {
  * Bot Framework authentication from the settings. When any endpoint override is set, botbuilder treats every
  * endpoint as custom, so the ones not overridden get the public cloud's values here instead of going blank.
  */
-export function createAuthentication(config: Config): BotFrameworkAuthentication {
+export function createAuthentication(config: Config, routeConnectors?: (factory: ConnectorFactory) => ConnectorFactory): BotFrameworkAuthentication {
   const credentials = new ConfigurationServiceClientCredentialFactory({
     MicrosoftAppId: config.MicrosoftAppId,
     MicrosoftAppPassword: config.MicrosoftAppPassword,
@@ -77,5 +81,5 @@ export function createAuthentication(config: Config): BotFrameworkAuthentication
     { MicrosoftAppId: config.MicrosoftAppId, MicrosoftAppTenantId: config.MicrosoftAppTenantId, ...endpoints },
     credentials,
   );
-  return new StrictAuthentication(auth);
+  return new StrictAuthentication(auth, routeConnectors);
 }

@@ -26,6 +26,10 @@ function assetFiles(): Record<string, string> {
     'elbow.css': path.join(PUBLIC_DIR, 'elbow.css'),
     'chat.js': path.join(PUBLIC_DIR, 'chat.js'),
     'admin.js': path.join(PUBLIC_DIR, 'admin.js'),
+    'embed.js': path.join(PUBLIC_DIR, 'embed.js'),
+    'embed.css': path.join(PUBLIC_DIR, 'embed.css'),
+    // The package's exports map hides dist/; the browser bundle sits next to lib/index.js.
+    'vendor/webchat.js': path.join(path.dirname(require.resolve('botframework-webchat')), '..', 'dist', 'webchat.js'),
     'vendor/chart.umd.js': path.join(path.dirname(require.resolve('chart.js')), 'chart.umd.js'),
     'vendor/adaptivecards.min.js': require.resolve('adaptivecards/dist/adaptivecards.min.js'),
   };
@@ -60,21 +64,26 @@ export function assetUrl(name: string): string {
   return `/static/${name}?v=${asset.version}`;
 }
 
-/** Registers GET /static/<asset> for the listed assets (content type, ETag, long cache when versioned). */
+/** A handler serving one asset (content type, ETag, long cache when requested with its version). */
+export function serveAsset(name: string): (req: Request, res: Response) => Promise<void> {
+  const asset = loadAssets().get(name);
+  if (!asset) throw new Error(`unknown static asset "${name}"`);
+  return async (req: Request, res: Response) => {
+    const versioned = new URL(req.url ?? '', 'http://local').searchParams.get('v') === asset.version;
+    const headers = {
+      'Content-Type': asset.type,
+      ETag: asset.etag,
+      'Cache-Control': versioned ? 'public, max-age=31536000, immutable' : 'public, max-age=300',
+    };
+    if (req.headers['if-none-match'] === asset.etag) {
+      res.sendRaw(304, '', headers);
+      return;
+    }
+    res.sendRaw(200, asset.body, { ...headers, 'Content-Length': String(asset.body.length) });
+  };
+}
+
+/** Registers GET /static/<asset> for the listed assets. */
 export function registerStatic(server: Server): void {
-  for (const [name, asset] of loadAssets()) {
-    server.get(`/static/${name}`, async (req: Request, res: Response) => {
-      const versioned = new URL(req.url ?? '', 'http://local').searchParams.get('v') === asset.version;
-      const headers = {
-        'Content-Type': asset.type,
-        ETag: asset.etag,
-        'Cache-Control': versioned ? 'public, max-age=31536000, immutable' : 'public, max-age=300',
-      };
-      if (req.headers['if-none-match'] === asset.etag) {
-        res.sendRaw(304, '', headers);
-        return;
-      }
-      res.sendRaw(200, asset.body, { ...headers, 'Content-Length': String(asset.body.length) });
-    });
-  }
+  for (const name of loadAssets().keys()) server.get(`/static/${name}`, serveAsset(name));
 }
