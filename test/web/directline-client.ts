@@ -40,7 +40,8 @@ export async function pollUntil(app: TestApp, token: string, conversationId: str
     const fromBot = (res.body.activities as any[]).filter((a) => a.from?.role === 'bot' && a.type === 'message');
     if (done(fromBot)) return fromBot;
     if (Date.now() > deadline) throw new Error(`condition not met; bot said: ${textOf(fromBot).slice(0, 300)}`);
-    await new Promise((resolve) => setImmediate(resolve));
+    // Poll as Web Chat does (not in a tight loop, which the per-token read limit would rightly refuse).
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 

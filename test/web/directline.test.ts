@@ -63,8 +63,8 @@ describe('Direct Line 3.0 (production mode)', function () {
     const { token, conversationId } = await generateToken(app, { id: 'dl_nurse_1', name: 'Nurse Test', role: 'nurse' });
     await dl(app, 'POST', '/conversations', { auth: token });
     await dl(app, 'POST', `/conversations/${conversationId}/activities`, { auth: token, body: { type: 'message', text: 'talk to a person' } });
-    const replies = await pollUntil(app, token, conversationId, (a) => /ticket (T-|[A-Z0-9-]+)/.test(textOf(a)));
-    const ticketId = /ticket ([A-Z0-9-]+)/.exec(textOf(replies))![1];
+    const replies = await pollUntil(app, token, conversationId, (a) => /\bELB-\d+\b/.test(textOf(a)));
+    const ticketId = /\b(ELB-\d+)\b/.exec(textOf(replies))![1];
     const res = await fetch(`${app.url}/api/tickets/${ticketId}/status`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: 'Bearer callback-token-for-tests' },
