@@ -6,7 +6,7 @@ import type { Article } from './article.js';
 import { buildIndex, shareEmptyMetadata } from './index-builder.js';
 import { loadArticles } from './load.js';
 import { loadSynonyms, type SynonymMap } from './synonyms.js';
-import { useTermQuery } from './term-query.js';
+import { compactLunrIndex, compileTermIndex } from './term-search.js';
 
 /** Everything search needs: the articles, the synonym map and the lunr index over them. */
 export interface KnowledgeBase {
@@ -47,8 +47,8 @@ export function createKnowledgeBase(articles: Article[], synonyms: SynonymMap, s
 export const IDF_TUNING = { bodyDocumentWeight: 0.35 };
 
 function fromIndex(articles: Article[], synonyms: SynonymMap, index: lunr.Index, sourceHash: string, builtAt: Date): KnowledgeBase {
-  // Same results as lunr's query, several times faster (see term-query.ts and test/bench/search-tools.test.ts).
-  useTermQuery(index);
+  // search() runs Elbow's term search over this index's postings (term-search.ts): same results as lunr's query.
+  compileTermIndex(index);
   const idf = new Map<string, number>();
   const n = articles.length;
   for (const [term, posting] of Object.entries((index as unknown as { invertedIndex: Record<string, Record<string, Record<string, object>>> }).invertedIndex)) {
@@ -119,6 +119,8 @@ export function saveKnowledgeBase(kb: KnowledgeBase, file: string): void {
 export type KnowledgeSource = 'serialized' | 'built' | 'rebuilt-corrupt' | 'rebuilt-stale';
 
 /**
+ * The served index keeps only what search reads (term-search.ts compact postings): lunr's own postings and
+ * field vectors are dropped after saving, so the returned `kb.index` cannot be saved or lunr-queried again.
  * Loads the serialized index when it is newer than every source file and matches their hash;
  * otherwise (missing, stale or corrupt) rebuilds from the articles and rewrites it.
  */
@@ -136,7 +138,9 @@ export function openKnowledgeBase(knowledgeDir: string, indexFile: string): { kb
         if (data.sourceHash === hash) {
           const synonyms = loadSynonyms(synonymsFile);
           const index = shareEmptyMetadata(lunr.Index.load(data.index));
-          return { kb: fromIndex(data.articles, synonyms, index, hash, new Date(data.builtAt)), source: 'serialized' };
+          const kb = fromIndex(data.articles, synonyms, index, hash, new Date(data.builtAt));
+          compactLunrIndex(kb.index);
+          return { kb, source: 'serialized' };
         }
         return rebuild('rebuilt-stale');
       } catch {
@@ -154,6 +158,7 @@ export function openKnowledgeBase(knowledgeDir: string, indexFile: string): { kb
     } catch {
       // A read-only data directory must not stop the bot: the in-memory index still serves.
     }
+    compactLunrIndex(kb.index);
     return { kb, source };
   }
 }

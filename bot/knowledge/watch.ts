@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { KnowledgeHolder } from '../web/context.js';
+import { compactLunrIndex } from './term-search.js';
 import { buildKnowledgeBase, hashSources, saveKnowledgeBase, type KnowledgeBase } from './knowledge-base.js';
 
 /** A knowledge holder that hot reload can swap. */
@@ -75,6 +76,7 @@ export function watchKnowledge(options: WatchOptions): KnowledgeWatcher {
     } catch {
       // A read-only data directory must not stop the reload: the in-memory index serves.
     }
+    compactLunrIndex(kb.index);
     onReload(kb);
   };
 
