@@ -26,7 +26,8 @@ export interface KnowledgeBase {
 /** Bumped whenever the way articles are indexed changes (tokenizing, synonym rules), so old files are rebuilt. */
 export const SERIALIZED_VERSION = 4;
 
-interface SerializedKnowledgeBase {
+/** The JSON form of a knowledge base (DATA_DIR/kb-index.json). */
+export interface SerializedKnowledgeBase {
   version: number;
   sourceHash: string;
   builtAt: string;
@@ -100,15 +101,22 @@ export function buildKnowledgeBase(knowledgeDir: string, now = new Date()): Know
   return createKnowledgeBase(articles, synonyms, hashSources(knowledgeDir), now);
 }
 
+/** The serializable form of a (not yet compacted) knowledge base. */
+export function serializeKnowledgeBase(kb: KnowledgeBase): SerializedKnowledgeBase {
+  return { version: SERIALIZED_VERSION, sourceHash: kb.sourceHash, builtAt: kb.builtAt.toISOString(), articles: kb.articles, index: kb.index.toJSON() };
+}
+
+/** A served (compacted) knowledge base from its serialized form and the current synonyms. */
+export function knowledgeBaseFromSerialized(data: SerializedKnowledgeBase, synonyms: SynonymMap): KnowledgeBase {
+  const index = shareEmptyMetadata(lunr.Index.load(data.index));
+  const kb = fromIndex(data.articles, synonyms, index, data.sourceHash, new Date(data.builtAt));
+  compactLunrIndex(kb.index);
+  return kb;
+}
+
 /** Writes the knowledge base (articles + lunr index) to a JSON file. */
 export function saveKnowledgeBase(kb: KnowledgeBase, file: string): void {
-  const data: SerializedKnowledgeBase = {
-    version: SERIALIZED_VERSION,
-    sourceHash: kb.sourceHash,
-    builtAt: kb.builtAt.toISOString(),
-    articles: kb.articles,
-    index: kb.index.toJSON(),
-  };
+  const data = serializeKnowledgeBase(kb);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, JSON.stringify(data));
@@ -136,11 +144,7 @@ export function openKnowledgeBase(knowledgeDir: string, indexFile: string): { kb
         if (data.version !== SERIALIZED_VERSION || !Array.isArray(data.articles)) throw new Error('unknown format');
         const hash = hashSources(knowledgeDir);
         if (data.sourceHash === hash) {
-          const synonyms = loadSynonyms(synonymsFile);
-          const index = shareEmptyMetadata(lunr.Index.load(data.index));
-          const kb = fromIndex(data.articles, synonyms, index, hash, new Date(data.builtAt));
-          compactLunrIndex(kb.index);
-          return { kb, source: 'serialized' };
+          return { kb: knowledgeBaseFromSerialized(data, loadSynonyms(synonymsFile)), source: 'serialized' };
         }
         return rebuild('rebuilt-stale');
       } catch {
