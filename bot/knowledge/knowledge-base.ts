@@ -7,7 +7,7 @@ import { buildIndex, shareEmptyMetadata } from './index-builder.js';
 import { loadArticles } from './load.js';
 import { defaultPolicy, policyFiles, policyFor, type Policy } from './policy.js';
 import { loadSynonyms, type SynonymMap } from './synonyms.js';
-import { useTermQuery } from './term-query.js';
+import { compactLunrIndex, compileTermIndex } from './term-search.js';
 
 /** Everything search needs: the articles, the synonym map and the lunr index over them. */
 export interface KnowledgeBase {
@@ -29,7 +29,8 @@ export interface KnowledgeBase {
 /** Bumped whenever the way articles are indexed changes (tokenizing, synonym rules), so old files are rebuilt. */
 export const SERIALIZED_VERSION = 4;
 
-interface SerializedKnowledgeBase {
+/** The JSON form of a knowledge base (DATA_DIR/kb-index.json). */
+export interface SerializedKnowledgeBase {
   version: number;
   sourceHash: string;
   builtAt: string;
@@ -56,8 +57,8 @@ export function createKnowledgeBase(
 export const IDF_TUNING = { bodyDocumentWeight: 0.35 };
 
 function fromIndex(articles: Article[], synonyms: SynonymMap, index: lunr.Index, sourceHash: string, builtAt: Date, policy: Policy): KnowledgeBase {
-  // Same results as lunr's query, several times faster (see term-query.ts and test/bench/search-tools.test.ts).
-  useTermQuery(index);
+  // search() runs Elbow's term search over this index's postings (term-search.ts): same results as lunr's query.
+  compileTermIndex(index);
   const idf = new Map<string, number>();
   const n = articles.length;
   for (const [term, posting] of Object.entries((index as unknown as { invertedIndex: Record<string, Record<string, Record<string, object>>> }).invertedIndex)) {
@@ -110,15 +111,22 @@ export function buildKnowledgeBase(knowledgeDir: string, now = new Date()): Know
   return createKnowledgeBase(articles, synonyms, hashSources(knowledgeDir), now, policyFor(knowledgeDir));
 }
 
+/** The serializable form of a (not yet compacted) knowledge base. */
+export function serializeKnowledgeBase(kb: KnowledgeBase): SerializedKnowledgeBase {
+  return { version: SERIALIZED_VERSION, sourceHash: kb.sourceHash, builtAt: kb.builtAt.toISOString(), articles: kb.articles, index: kb.index.toJSON() };
+}
+
+/** A served (compacted) knowledge base from its serialized form and the current synonyms. */
+export function knowledgeBaseFromSerialized(data: SerializedKnowledgeBase, synonyms: SynonymMap, policy: Policy = defaultPolicy()): KnowledgeBase {
+  const index = shareEmptyMetadata(lunr.Index.load(data.index));
+  const kb = fromIndex(data.articles, synonyms, index, data.sourceHash, new Date(data.builtAt), policy);
+  compactLunrIndex(kb.index);
+  return kb;
+}
+
 /** Writes the knowledge base (articles + lunr index) to a JSON file. */
 export function saveKnowledgeBase(kb: KnowledgeBase, file: string): void {
-  const data: SerializedKnowledgeBase = {
-    version: SERIALIZED_VERSION,
-    sourceHash: kb.sourceHash,
-    builtAt: kb.builtAt.toISOString(),
-    articles: kb.articles,
-    index: kb.index.toJSON(),
-  };
+  const data = serializeKnowledgeBase(kb);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, JSON.stringify(data));
@@ -129,6 +137,8 @@ export function saveKnowledgeBase(kb: KnowledgeBase, file: string): void {
 export type KnowledgeSource = 'serialized' | 'built' | 'rebuilt-corrupt' | 'rebuilt-stale';
 
 /**
+ * The served index keeps only what search reads (term-search.ts compact postings): lunr's own postings and
+ * field vectors are dropped after saving, so the returned `kb.index` cannot be saved or lunr-queried again.
  * Loads the serialized index when it is newer than every source file and matches their hash;
  * otherwise (missing, stale or corrupt) rebuilds from the articles and rewrites it.
  */
@@ -144,9 +154,7 @@ export function openKnowledgeBase(knowledgeDir: string, indexFile: string): { kb
         if (data.version !== SERIALIZED_VERSION || !Array.isArray(data.articles)) throw new Error('unknown format');
         const hash = hashSources(knowledgeDir);
         if (data.sourceHash === hash) {
-          const synonyms = loadSynonyms(synonymsFile);
-          const index = shareEmptyMetadata(lunr.Index.load(data.index));
-          return { kb: fromIndex(data.articles, synonyms, index, hash, new Date(data.builtAt), policyFor(knowledgeDir)), source: 'serialized' };
+          return { kb: knowledgeBaseFromSerialized(data, loadSynonyms(synonymsFile), policyFor(knowledgeDir)), source: 'serialized' };
         }
         return rebuild('rebuilt-stale');
       } catch {
@@ -164,6 +172,7 @@ export function openKnowledgeBase(knowledgeDir: string, indexFile: string): { kb
     } catch {
       // A read-only data directory must not stop the bot: the in-memory index still serves.
     }
+    compactLunrIndex(kb.index);
     return { kb, source };
   }
 }

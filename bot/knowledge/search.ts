@@ -3,6 +3,8 @@ import type { AskerRole } from './article.js';
 import type { KnowledgeBase } from './knowledge-base.js';
 import { fieldText } from './index-builder.js';
 import { isOffTopicWord, type NormalizedQuery } from './normalize.js';
+import { ScoreFloor } from './score-floor.js';
+import { termSearch, type TermClause } from './term-search.js';
 import { stem } from './tokenize.js';
 
 /** One ranked article for a query. */
@@ -191,6 +193,20 @@ function byScore(a: SearchHit, b: SearchHit): number {
   return b.score - a.score || a.id.localeCompare(b.id);
 }
 
+/** The term query `search` runs for a normalized query (for the checks against lunr's own query). */
+export function searchClauses(kb: KnowledgeBase, query: NormalizedQuery): TermClause[] {
+  return clausesFor(resolveGroups(kb, query).filter((g) => g.terms.length > 0));
+}
+
+function clausesFor(searchable: GroupTerms[]): TermClause[] {
+  const clauses: TermClause[] = [];
+  for (const group of searchable) {
+    const share = 1 / Math.sqrt(group.terms.length);
+    for (const { term, fuzzy } of group.terms) clauses.push({ term, boost: share * (fuzzy ? SEARCH_TUNING.fuzzyBoost : 1) });
+  }
+  return clauses;
+}
+
 /** Ranks articles for a normalized query. Never throws on user text: queries use lunr's term API. */
 export function search(kb: KnowledgeBase, query: NormalizedQuery, options: SearchOptions = {}): SearchHit[] {
   const limit = options.limit ?? 5;
@@ -199,18 +215,18 @@ export function search(kb: KnowledgeBase, query: NormalizedQuery, options: Searc
   if (searchable.length === 0) return [];
   const totalWeight = groups.reduce((sum, g) => sum + g.weight, 0) || 1;
 
-  const results = kb.index.query((q) => {
-    for (const group of searchable) {
-      const share = 1 / Math.sqrt(group.terms.length);
-      for (const { term, fuzzy } of group.terms) {
-        q.term(term, { usePipeline: false, boost: share * (fuzzy ? SEARCH_TUNING.fuzzyBoost : 1) });
-      }
-    }
-  });
+  const clauses = clausesFor(searchable);
 
   const w = SEARCH_TUNING.coverageWeight;
-  const hits: SearchHit[] = results.map((result) => {
-    const metadata = result.matchData.metadata as MatchMetadata;
+  const depth = Math.max(limit, SEARCH_TUNING.rerankDepth);
+  // Coverage and role factors are ≤ 1, so once raw scores fall below the depth-th adjusted score, stop (same results).
+  const floor = new ScoreFloor(depth);
+  const hits: SearchHit[] = [];
+  const matches = termSearch(kb.index, clauses);
+  for (let next = matches.next(); !next.done; next = matches.next()) {
+    const result = next.value;
+    if (floor.excludes(result.score)) break;
+    const metadata = result.matched();
     const covered = groups.reduce((sum, g) => sum + g.weight * groupCredit(g, metadata), 0);
     const coverage = covered / totalWeight;
     const article = kb.byId.get(result.ref);
@@ -218,12 +234,14 @@ export function search(kb: KnowledgeBase, query: NormalizedQuery, options: Searc
       options.role && options.role !== 'other' && article && !article.roles.includes(options.role) && !article.roles.includes('everyone')
         ? SEARCH_TUNING.otherRoleFactor
         : 1;
-    return { id: result.ref, score: result.score * (1 - w + w * coverage) * roleFactor, coverage, similarity: 0 };
-  });
+    const score = result.score * (1 - w + w * coverage) * roleFactor;
+    floor.add(score);
+    hits.push({ id: result.ref, score, coverage, similarity: 0 });
+  }
   // The phrasing boost at most doubles a score: re-ranking the leading hits is enough and keeps search cheap.
   hits.sort(byScore);
   const phrasings = cacheOf(kb).phrasings;
-  const reranked = hits.slice(0, Math.max(limit, SEARCH_TUNING.rerankDepth)).map((hit) => {
+  const reranked = hits.slice(0, depth).map((hit) => {
     const similarity = phrasingSimilarity(kb, searchable, totalWeight, phrasings.get(hit.id) ?? []);
     return { ...hit, score: hit.score * (1 + SEARCH_TUNING.questionBoost * similarity), similarity };
   });

@@ -1,7 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { KnowledgeHolder } from '../web/context.js';
-import { buildKnowledgeBase, hashSources, saveKnowledgeBase, type KnowledgeBase } from './knowledge-base.js';
+import { buildInWorker } from './index-worker.js';
+import { hashSources, knowledgeBaseFromSerialized, type KnowledgeBase } from './knowledge-base.js';
+import { policyFor } from './policy.js';
+import { loadSynonyms } from './synonyms.js';
 
 /** A knowledge holder that hot reload can swap. */
 export interface MutableKnowledgeHolder extends KnowledgeHolder {
@@ -55,33 +58,46 @@ export function watchKnowledge(options: WatchOptions): KnowledgeWatcher {
   let timer: NodeJS.Timeout | null = null;
   let closed = false;
 
-  const rebuild = () => {
+  // One build at a time, in a worker thread (index-worker.ts) so turns keep being served; changes seen during a
+  // build trigger one more.
+  let building = false;
+  let again = false;
+  const rebuild = async () => {
     timer = null;
     if (closed) return;
-    let kb: KnowledgeBase;
-    try {
-      const hash = hashSources(knowledgeDir);
-      if (hash === lastHash) return;
-      kb = buildKnowledgeBase(knowledgeDir);
-      lastHash = kb.sourceHash;
-    } catch (err) {
-      // Remember the broken state too: the same broken files are reported once, not on every event.
-      lastHash = safeHash(knowledgeDir);
-      onError(err as Error);
+    if (building) {
+      again = true;
       return;
     }
+    building = true;
     try {
-      saveKnowledgeBase(kb, indexFile);
-    } catch {
-      // A read-only data directory must not stop the reload: the in-memory index serves.
+      const hash = safeHash(knowledgeDir);
+      if (hash === lastHash) return;
+      let kb: KnowledgeBase;
+      try {
+        const data = await buildInWorker({ knowledgeDir, indexFile });
+        kb = knowledgeBaseFromSerialized(data, loadSynonyms(path.join(knowledgeDir, 'synonyms.yml')), policyFor(knowledgeDir));
+        lastHash = kb.sourceHash;
+      } catch (err) {
+        // Remember the broken state too: the same broken files are reported once, not on every event.
+        lastHash = hash;
+        onError(err as Error);
+        return;
+      }
+      if (!closed) onReload(kb);
+    } finally {
+      building = false;
+      if (again && !closed) {
+        again = false;
+        schedule();
+      }
     }
-    onReload(kb);
   };
 
   const schedule = () => {
     if (closed) return;
     if (timer) clearTimeout(timer);
-    timer = setTimeout(rebuild, debounceMs);
+    timer = setTimeout(() => void rebuild(), debounceMs);
     timer.unref();
   };
 

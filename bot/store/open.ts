@@ -1,7 +1,5 @@
 import type { Db } from './db.js';
 import { migrate } from './migrate.js';
-import { openPglite } from './pglite.js';
-import { openPostgres } from './postgres.js';
 
 /** Where to find the data, from config (DATABASE_URL, DATA_DIR). */
 export interface OpenDbOptions {
@@ -18,12 +16,13 @@ export interface OpenDbOptions {
 /** Opens PostgreSQL when a URL is given, else PGlite under dataDir; applies pending migrations. */
 export async function openDb(options: OpenDbOptions): Promise<Db> {
   const { logger } = options;
+  // Each engine's driver is loaded only when used (pg or PGlite's WebAssembly glue: start-up time).
   const db = options.databaseUrl
-    ? await openPostgres(options.databaseUrl, {
+    ? await (await import('./postgres.js')).openPostgres(options.databaseUrl, {
         max: options.poolMax,
         onError: (err) => logger?.warn({ err: err.message }, 'idle PostgreSQL connection failed; the pool replaces it'),
       })
-    : await openPglite(options.dataDir, {
+    : await (await import('./pglite.js')).openPglite(options.dataDir, {
         onUncleanShutdown: (previous) =>
           logger?.warn({ previous }, 'DATA_DIR was not closed cleanly; PGlite recovers from its log'),
       });

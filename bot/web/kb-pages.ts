@@ -1,27 +1,10 @@
-import { marked } from 'marked';
 import type { Request, Response, Server } from 'restify';
-import sanitizeHtml from 'sanitize-html';
 import { isStale, type Article } from '../knowledge/article.js';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
 import { normalize } from '../knowledge/normalize.js';
 import { search } from '../knowledge/search.js';
 import type { AppContext } from './context.js';
 import { html, messagePage, page, sendHtml, trusted, type Html } from './html.js';
-
-/** What article markdown may become: text formatting, lists, tables, links; no scripts, styles or frames. */
-const SANITIZE: sanitizeHtml.IOptions = {
-  allowedTags: [...sanitizeHtml.defaults.allowedTags, 'img'],
-  allowedAttributes: { a: ['href', 'title', 'rel'], img: ['src', 'alt', 'title'], th: ['align'], td: ['align'], ol: ['start'] },
-  allowedSchemes: ['http', 'https', 'mailto', 'tel'],
-  allowedSchemesByTag: { img: ['data'] },
-  allowProtocolRelative: false,
-  transformTags: { a: sanitizeHtml.simpleTransform('a', { rel: 'noopener noreferrer' }) },
-};
-
-/** An article's markdown body as safe HTML. Pure. */
-export function renderArticleBody(markdown: string): string {
-  return sanitizeHtml(marked.parse(markdown, { async: false, gfm: true }) as string, SANITIZE);
-}
 
 const ROLE_LABELS: Record<string, string> = { nurse: 'Nurses', physician: 'Physicians', everyone: 'Everyone' };
 const MAX_QUERY_CHARS = 200;
@@ -74,8 +57,11 @@ export function kbListPage(kb: KnowledgeBase, params: URLSearchParams): string {
   return page({ title: q ? `Search: ${q}` : 'Articles', body: html`<h1>EHR help articles</h1>${searchForm(q)}${content}` });
 }
 
-/** One article: title, audience, review date, owner, the rendered body and an "Ask Elbow" link. */
-export function kbArticlePage(ctx: AppContext, article: Article): string {
+/**
+ * One article: title, audience, review date, owner, the rendered body and an "Ask Elbow" link.
+ * `bodyHtml` is `renderArticleBody(article.body)` (article-html.ts, loaded on the first article view).
+ */
+export function kbArticlePage(ctx: AppContext, article: Article, bodyHtml: string): string {
   const now = ctx.now();
   const ask = askLink(ctx, article.questions[0] ?? article.title);
   const body = html`<article class="kb-article">
@@ -87,7 +73,7 @@ export function kbArticlePage(ctx: AppContext, article: Article): string {
 <dt>Owner</dt><dd>${article.owner}</dd>
 ${article.urgent ? html`<dt>Priority</dt><dd><span class="badge urgent">urgent topic: call the help desk at ${ctx.config.HELP_DESK_PHONE} if a patient is waiting</span></dd>` : ''}
 </dl>
-<div class="body">${trusted(renderArticleBody(article.body))}</div>
+<div class="body">${trusted(bodyHtml)}</div>
 ${ask ? html`<p class="ask"><a class="button" href="${ask}">Ask Elbow</a></p>` : ''}
 <p class="tags">${article.tags.map((t) => html`<a class="tag" href="/kb?tag=${encodeURIComponent(t)}">${t}</a> `)}</p>
 </article>`;
@@ -106,6 +92,8 @@ export function registerKbPages(server: Server, ctx: AppContext): void {
       sendHtml(res, 404, messagePage('Article not found', 'There is no article at this address. It may have been renamed or retired.'));
       return;
     }
-    sendHtml(res, 200, kbArticlePage(ctx, article));
+    // marked + sanitize-html cost ~0.2 s to load: not at start-up, only when someone reads an article.
+    const { renderArticleBody } = await import('./article-html.js');
+    sendHtml(res, 200, kbArticlePage(ctx, article, renderArticleBody(article.body)));
   });
 }

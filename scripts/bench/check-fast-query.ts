@@ -1,14 +1,15 @@
 /**
- * Checks the fast term query (fast-query.ts) against lunr's own query on every search decide() makes for the
+ * Checks Elbow's term search (bot/knowledge/term-search.ts) against lunr's own query on the search of each of the
  * golden questions, on the real knowledge base and on a synthetic one: same refs, same order, bit-identical
  * scores, same matched terms and fields. Also times both. Usage: tsx scripts/bench/check-fast-query.ts [ARTICLES]
  */
 import path from 'node:path';
 import lunr from 'lunr';
-import { decide } from '../../bot/conversation/decide.js';
 import { readEvalCases } from '../../bot/knowledge/eval.js';
 import { buildKnowledgeBase, createKnowledgeBase, type KnowledgeBase } from '../../bot/knowledge/knowledge-base.js';
-import { clausesOf, termQuery } from '../../bot/knowledge/term-query.js';
+import { normalize } from '../../bot/knowledge/normalize.js';
+import { searchClauses } from '../../bot/knowledge/search.js';
+import { termQuery } from '../../bot/knowledge/term-search.js';
 import { summarize } from './stats.js';
 import { syntheticArticles } from './synthetic-kb.js';
 
@@ -19,38 +20,37 @@ function metadataShape(m: object): string {
   return Object.keys(md).sort().map((t) => `${t}:${Object.keys(md[t]).sort().join(',')}`).join(' ');
 }
 
-/** Runs decide() over the questions with lunr's query, comparing the fast query each time. Returns mismatches. */
-export function checkKb(kb: KnowledgeBase, questions: Array<{ q: string; role?: 'nurse' | 'physician' | 'other' }>): { queries: number; mismatches: string[]; lunrMs: number[]; fastMs: number[] } {
-  // Production indexes answer with the fast query (useTermQuery); lunr's own query is the reference.
-  const installed = kb.index.query;
-  const original = (fn: QueryFn) => lunr.Index.prototype.query.call(kb.index, fn);
+/**
+ * For each question, the term query search() runs (normalize + searchClauses), answered by lunr's own query and by
+ * Elbow's term search (termQuery); returns the mismatches and both timings.
+ */
+export function checkKb(kb: KnowledgeBase, questions: Array<{ q: string }>): { queries: number; mismatches: string[]; lunrMs: number[]; fastMs: number[] } {
   const mismatches: string[] = [];
   const lunrMs: number[] = [];
   const fastMs: number[] = [];
   let queries = 0;
-  kb.index.query = (fn: QueryFn) => {
+  for (const c of questions) {
+    const clauses = searchClauses(kb, normalize(c.q, kb.synonyms));
+    if (clauses.length === 0) continue;
+    const fn: QueryFn = (q) => {
+      for (const { term, boost } of clauses) q.term(term, { usePipeline: false, boost });
+    };
     let t = performance.now();
-    const expected = original(fn);
+    const expected = lunr.Index.prototype.query.call(kb.index, fn);
     lunrMs.push(performance.now() - t);
     t = performance.now();
-    const actual = termQuery(kb.index, clausesOf(fn));
+    const actual = termQuery(kb.index, clauses);
     fastMs.push(performance.now() - t);
     queries++;
-    if (expected.length !== actual.length) mismatches.push(`length ${expected.length} vs ${actual.length}`);
+    if (expected.length !== actual.length) mismatches.push(`${c.q}: length ${expected.length} vs ${actual.length}`);
     for (let i = 0; i < Math.min(expected.length, actual.length); i++) {
-      const e = expected[i];
-      const a = actual[i];
+      const e = expected[i]!;
+      const a = actual[i]!;
       if (e.ref !== a.ref || !Object.is(e.score, a.score) || metadataShape(e.matchData.metadata) !== metadataShape(a.matchData.metadata)) {
-        mismatches.push(`#${i}: ${e.ref} ${e.score} [${metadataShape(e.matchData.metadata)}] vs ${a.ref} ${a.score} [${metadataShape(a.matchData.metadata)}]`);
+        mismatches.push(`${c.q} #${i}: ${e.ref} ${e.score} [${metadataShape(e.matchData.metadata)}] vs ${a.ref} ${a.score} [${metadataShape(a.matchData.metadata)}]`);
         break;
       }
     }
-    return expected;
-  };
-  try {
-    for (const c of questions) decide(kb, c.q, { role: c.role });
-  } finally {
-    kb.index.query = installed;
   }
   return { queries, mismatches, lunrMs, fastMs };
 }

@@ -51,7 +51,27 @@ export function startChild(script: string, options: ChildOptions = {}): BenchChi
     if (at >= 0) waiters.splice(at, 1)[0].resolve(m);
     else inbox.push(m);
   });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  // A child may exit (or close its IPC channel) at any moment, e.g. right after its last report. Writing to
+  // the closed channel then fails asynchronously with EPIPE on the child's 'error' event, which would crash
+  // the parent if unhandled. So: track the channel, never write after it closed, and treat send errors as
+  // "the child is gone" (its exit is awaited elsewhere).
+  let channelOpen = child.connected;
+  child.on('disconnect', () => { channelOpen = false; });
+  child.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE' || error.code === 'ERR_IPC_CHANNEL_CLOSED') channelOpen = false;
+    else stderr += `\n[parent] child error: ${error.message}`;
+  });
+  const exited = new Promise<number | null>((resolve) => {
+    child.on('exit', (code) => { channelOpen = false; resolve(code); });
+  });
+  /** Sends if the channel is open; resolves false when the child was already gone. */
+  const trySend = (message: BenchMessage): Promise<boolean> => new Promise((resolve) => {
+    if (!channelOpen || !child.connected) return resolve(false);
+    child.send(message, (error) => {
+      if (error) channelOpen = false;
+      resolve(!error);
+    });
+  });
 
   return {
     process: child,
@@ -68,12 +88,14 @@ export function startChild(script: string, options: ChildOptions = {}): BenchChi
       });
     },
     send(message) {
-      child.send(message);
+      if (!channelOpen || !child.connected) throw new Error(`${script}: child has exited, cannot send "${message.type}"\n${stderr}`);
+      void trySend(message);
     },
     async stop(graceMs = 15_000) {
-      if (child.exitCode !== null) return;
-      child.send({ type: 'stop' });
+      if (child.exitCode !== null || child.signalCode !== null) return;
       const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      // If the channel is already closed the child is exiting on its own: just wait for it.
+      await trySend({ type: 'stop' });
       await exited;
       clearTimeout(timer);
     },

@@ -3,15 +3,15 @@
  * the real knowledge base (--articles 0) or a synthetic one of N articles. Measures index build time,
  * serialized-index load, memory with the base loaded, decide() latency over the golden questions, and the
  * MiniSearch peer on the same articles; for the real base also accuracy of both engines.
- * Reports one {type:'result'} message over IPC (or prints JSON when run by hand). --fast-query measures the
- * what-if of fast-query.ts instead of today's search (compact postings, lunr's dropped).
+ * Reports one {type:'result'} message over IPC (or prints JSON when run by hand). As in production, the index is
+ * compacted after it is serialized (term-search.ts): memory is measured on the compact form.
  */
 import path from 'node:path';
 import lunr from 'lunr';
 import { readEvalCases, runEval } from '../../bot/knowledge/eval.js';
 import { buildKnowledgeBase, createKnowledgeBase } from '../../bot/knowledge/knowledge-base.js';
 import { collectGarbage, tellParent } from './ipc.js';
-import { compactInPlace, useTermQuery } from '../../bot/knowledge/term-query.js';
+import { compactLunrIndex } from '../../bot/knowledge/term-search.js';
 import { MiniSearchPeer } from './minisearch-peer.js';
 import { compareAccuracy, decideLatency, searchLatency, timeCases, timeOnce } from './search-bench.js';
 import { memoryMb, round } from './stats.js';
@@ -22,7 +22,6 @@ function arg(name: string, fallback: number): number {
   return at >= 0 ? Number(process.argv[at + 1]) : fallback;
 }
 
-const experiment = process.argv.includes('--fast-query');
 const articlesWanted = arg('articles', 0);
 const rounds = arg('rounds', 3);
 const questionLimit = arg('questions', Infinity);
@@ -37,9 +36,6 @@ const generated = articlesWanted > 0 ? timeOnce(() => syntheticArticles(real.art
 const built = timeOnce(() => createKnowledgeBase(generated.value, real.synonyms));
 const kb = built.value;
 
-collectGarbage();
-const withKb = memoryMb(process.memoryUsage());
-
 // The serialized round trip (what a restart loads), in its own scope so neither copy stays alive afterwards.
 const { serializedMb, serializedLoadMs } = (() => {
   const json = JSON.stringify(kb.index.toJSON());
@@ -47,14 +43,10 @@ const { serializedMb, serializedLoadMs } = (() => {
   return { serializedMb: round(Buffer.byteLength(json) / 1048576, 1), serializedLoadMs: loaded.ms };
 })();
 
-let compact: { rssMb: number; heapUsedMb: number; prepareMs: number } | undefined;
-if (experiment) {
-  // What-if (docs/performance.md): the fast term query over compact typed-array postings, lunr's postings dropped.
-  const prepared = timeOnce(() => compactInPlace(kb.index));
-  useTermQuery(kb.index);
-  collectGarbage();
-  compact = { ...memoryMb(process.memoryUsage()), prepareMs: prepared.ms };
-}
+// Production serves the compact form (knowledge-base.ts openKnowledgeBase): lunr's postings dropped after saving.
+const compactMs = timeOnce(() => compactLunrIndex(kb.index)).ms;
+collectGarbage();
+const withKb = memoryMb(process.memoryUsage());
 
 const decide = decideLatency(kb, cases, rounds);
 const searchOnly = searchLatency(kb, cases, rounds);
@@ -85,7 +77,7 @@ const result = {
   serializedMb,
   serializedLoadMs,
   memory: { baselineRssMb: baseline.rssMb, rssMb: withKb.rssMb, heapUsedMb: withKb.heapUsedMb },
-  fastQuery: compact,
+  compactMs,
   decide,
   searchOnly,
   minisearch: { buildMs: peerBuilt.ms, decide: peerLatency },

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { buildKnowledgeBase } from '../../bot/knowledge/knowledge-base.js';
-import { renderArticleBody } from '../../bot/web/kb-pages.js';
+import { renderArticleBody } from '../../bot/web/article-html.js';
 import { get, inlineCodeOf, startWebServer, type WebServer } from './web-server.js';
 
 const HOSTILE_ARTICLE = `---

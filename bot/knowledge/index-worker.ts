@@ -1,0 +1,57 @@
+/**
+ * Builds a knowledge base off the serving thread (hot reload at large sizes takes seconds: lunr's Builder and GC).
+ * `buildInWorker` starts this file as a worker_threads Worker; the worker builds, saves the serialized index to
+ * `indexFile` (best effort, as before) and posts the serialized form back; the main thread only loads it
+ * (lunr.Index.load, several times cheaper than building). Validation errors come back as KnowledgeError.
+ */
+import { fileURLToPath } from 'node:url';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { buildKnowledgeBase, saveKnowledgeBase, serializeKnowledgeBase, type SerializedKnowledgeBase } from './knowledge-base.js';
+import { KnowledgeError } from './load.js';
+
+interface BuildRequest {
+  knowledgeDir: string;
+  indexFile: string;
+}
+
+type BuildReply = { ok: true; data: SerializedKnowledgeBase } | { ok: false; message: string; problems?: KnowledgeError['problems'] };
+
+/** Builds (and saves) the knowledge base of `knowledgeDir` in a worker thread; resolves with its serialized form. */
+export function buildInWorker(request: BuildRequest): Promise<SerializedKnowledgeBase> {
+  // This very module: .js from dist/, or .ts under tsx (npm run dev, tests), where the worker needs tsx's loader too.
+  // (Node 20 does not apply --import loaders to a worker's entry file: register tsx first, then import.)
+  const self = fileURLToPath(import.meta.url);
+  const worker = self.endsWith('.ts')
+    ? new Worker(
+        `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(import.meta.url)}); })`,
+        { eval: true, workerData: request },
+      )
+    : new Worker(self, { workerData: request });
+  return new Promise((resolve, reject) => {
+    worker.once('message', (reply: BuildReply) => {
+      if (reply.ok) resolve(reply.data);
+      else reject(reply.problems ? new KnowledgeError(reply.problems) : new Error(reply.message));
+      void worker.terminate();
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`index build worker exited (${code}) without a result`)));
+  });
+}
+
+if (!isMainThread && parentPort && (workerData as BuildRequest | undefined)?.indexFile) {
+  const { knowledgeDir, indexFile } = workerData as BuildRequest;
+  let reply: BuildReply;
+  try {
+    const kb = buildKnowledgeBase(knowledgeDir);
+    try {
+      saveKnowledgeBase(kb, indexFile);
+    } catch {
+      // A read-only data directory must not stop the reload: the main thread serves the posted copy.
+    }
+    reply = { ok: true, data: serializeKnowledgeBase(kb) };
+  } catch (err) {
+    reply = err instanceof KnowledgeError ? { ok: false, message: err.message, problems: err.problems } : { ok: false, message: (err as Error).message ?? String(err) };
+  }
+  parentPort.postMessage(reply);
+}
+

@@ -1,0 +1,271 @@
+/**
+ * Elbow's own term search over a lunr index's data. Same results as
+ * `index.query(q => clauses.forEach(c => q.term(c.term, {usePipeline:false, boost})))`, bit for bit: same scores
+ * (the same floating-point operations in the same order), same order, same matched terms and fields — checked
+ * against lunr on every golden-set search by test/bench/search-tools.test.ts and scripts/bench/check-fast-query.ts.
+ *
+ * Why: lunr allocates a MatchData, a FieldRef and a Set per matching (term, field, document) and walks whole field
+ * vectors. Here each term's postings are typed arrays of (document, weight), compiled once per index
+ * (`compileTermIndex`); scores accumulate into a Float64Array, and results come out lazily, best first (a heap),
+ * with their matched terms built only for the documents a caller looks at. After compiling, lunr's own postings
+ * can be dropped (`compactLunrIndex`) to save memory.
+ */
+import type lunr from 'lunr';
+
+/** One term of the query: an index term (already stemmed) and its boost. */
+export interface TermClause {
+  term: string;
+  boost: number;
+}
+
+/** Matched terms of one document: term -> field -> {} (lunr's matchData.metadata shape). */
+export type MatchedTerms = Record<string, Record<string, object>>;
+
+/** One matching document, in score order. */
+export interface TermMatch {
+  ref: string;
+  score: number;
+  /** The query terms this document matched, and in which fields. */
+  matched(): MatchedTerms;
+}
+
+interface LunrInternals {
+  invertedIndex: Record<string, Record<string, unknown> & { _index: number }>;
+  fieldVectors: Record<string, { elements: number[] }>;
+  fields: string[];
+}
+
+/** One field's postings of one term: document ordinals in lunr's posting order, and the field-vector weight. */
+interface FieldPostings {
+  docs: Int32Array;
+  weights: Float64Array;
+}
+
+/** What the search reads: fields, documents, and per term its lunr term index and postings per field. */
+interface TermIndex {
+  fields: string[];
+  docRefs: string[];
+  terms: Map<string, { at: number; postings: FieldPostings[] }>;
+}
+
+const compiled = new WeakMap<lunr.Index, TermIndex>();
+const NO_METADATA: object = Object.freeze(Object.create(null));
+
+/** The weight of term index `termIndex` in a field vector (lunr's elements: [index, value, index, value, ...]). */
+function weightIn(elements: number[], termIndex: number): number {
+  let lo = 0;
+  let hi = elements.length / 2 - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const at = elements[mid * 2]!;
+    if (at === termIndex) return elements[mid * 2 + 1]!;
+    if (at < termIndex) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return Number.NaN;
+}
+
+/** Compiles (once per index) every term's postings into typed arrays; call before `compactLunrIndex`. */
+export function compileTermIndex(index: lunr.Index): void {
+  if (compiled.has(index)) return;
+  const lunrData = index as unknown as LunrInternals;
+  const docRefs: string[] = [];
+  const ordinal = new Map<string, number>();
+  for (const fieldRef of Object.keys(lunrData.fieldVectors)) {
+    const docRef = fieldRef.slice(fieldRef.indexOf('/') + 1);
+    if (!ordinal.has(docRef)) {
+      ordinal.set(docRef, docRefs.length);
+      docRefs.push(docRef);
+    }
+  }
+  const terms = new Map<string, { at: number; postings: FieldPostings[] }>();
+  for (const [term, posting] of Object.entries(lunrData.invertedIndex)) {
+    const postings = lunrData.fields.map((field) => {
+      const refs = Object.keys(posting[field] as object);
+      const docs = new Int32Array(refs.length);
+      const weights = new Float64Array(refs.length);
+      refs.forEach((ref, i) => {
+        docs[i] = ordinal.get(ref)!;
+        weights[i] = weightIn(lunrData.fieldVectors[`${field}/${ref}`]!.elements, posting._index);
+      });
+      return { docs, weights };
+    });
+    terms.set(term, { at: posting._index, postings });
+  }
+  compiled.set(index, { fields: [...lunrData.fields], docRefs, terms });
+}
+
+/**
+ * Drops lunr's per-document postings and field vectors (most of an index's memory), keeping each term's entry
+ * for the vocabulary. Afterwards only `termSearch` answers on this index: lunr's `query` and `toJSON` do not,
+ * so save the index before compacting it.
+ */
+export function compactLunrIndex(index: lunr.Index): void {
+  compileTermIndex(index);
+  const lunrData = index as unknown as LunrInternals;
+  for (const term of Object.keys(lunrData.invertedIndex)) {
+    lunrData.invertedIndex[term] = { _index: lunrData.invertedIndex[term]!._index } as LunrInternals['invertedIndex'][string];
+  }
+  lunrData.fieldVectors = {};
+  const refuse = () => {
+    throw new Error('this index was compacted for search (term-search.ts): save it before compactLunrIndex');
+  };
+  Object.assign(index, { query: refuse, toJSON: refuse });
+}
+
+function termIndexOf(index: lunr.Index): TermIndex {
+  compileTermIndex(index);
+  return compiled.get(index)!;
+}
+
+/**
+ * Runs the term query and returns a lazy iterator over the matching documents, best first (ties in lunr's
+ * order). Stopping early skips the ordering and match details of the rest.
+ */
+export function termSearch(index: lunr.Index, clauses: TermClause[]): Iterator<TermMatch> & { count: number } {
+  const ti = termIndexOf(index);
+  const fieldCount = ti.fields.length;
+  const docCount = ti.docRefs.length;
+
+  // The query vector (lunr gives every field the same one): term index -> summed boost, clause order.
+  const queryWeight = new Map<number, number>();
+  const terms: string[] = [];
+  for (const { term, boost } of clauses) {
+    const entry = ti.terms.get(term);
+    if (!entry) continue;
+    const before = queryWeight.get(entry.at);
+    queryWeight.set(entry.at, before === undefined ? boost : before + boost);
+    if (!terms.includes(term)) terms.push(term);
+  }
+  const termCount = terms.length;
+  const byIndex = [...terms].sort((a, b) => ti.terms.get(a)!.at - ti.terms.get(b)!.at);
+  let sumOfSquares = 0;
+  for (const t of byIndex) {
+    const v = queryWeight.get(ti.terms.get(t)!.at)!;
+    sumOfSquares += v * v;
+  }
+  const magnitude = Math.sqrt(sumOfSquares);
+
+  // Pass 1, in lunr's order (terms as first queried, fields in index order, postings in order): which documents
+  // match (first-seen order), in what order each document's fields were first seen, and which term matched where.
+  const docSlot = new Int32Array(docCount).fill(-1);
+  const docOrder: number[] = [];
+  const fieldOrder = new Uint8Array(docCount * fieldCount);
+  const fieldsSeen = new Uint8Array(docCount);
+  const docFields = new Uint32Array(docCount);
+  const matchedFields = new Uint32Array(docCount * Math.max(1, termCount));
+  terms.forEach((term, t) => {
+    const lists = ti.terms.get(term)!.postings;
+    for (let f = 0; f < fieldCount; f++) {
+      const { docs } = lists[f]!;
+      const bit = 1 << f;
+      for (let i = 0; i < docs.length; i++) {
+        const d = docs[i]!;
+        if (docSlot[d]! < 0) {
+          docSlot[d] = docOrder.length;
+          docOrder.push(d);
+        }
+        if (!(docFields[d]! & bit)) {
+          docFields[d] = docFields[d]! | bit;
+          fieldOrder[d * fieldCount + fieldsSeen[d]!++] = f;
+        }
+        matchedFields[d * termCount + t] = matchedFields[d * termCount + t]! | bit;
+      }
+    }
+  });
+
+  // Pass 2, terms in index order (the order lunr's dot product adds them): each document field's dot product.
+  const dots = new Float64Array(docCount * fieldCount);
+  for (const term of byIndex) {
+    const entry = ti.terms.get(term)!;
+    const q = queryWeight.get(entry.at)!;
+    for (let f = 0; f < fieldCount; f++) {
+      const { docs, weights } = entry.postings[f]!;
+      for (let i = 0; i < docs.length; i++) dots[docs[i]! * fieldCount + f]! += q * weights[i]!;
+    }
+  }
+
+  // Each document's score: its field scores added in first-seen field order, as lunr does.
+  const scores = new Float64Array(docOrder.length);
+  docOrder.forEach((d, slot) => {
+    let score = 0;
+    for (let k = 0; k < fieldsSeen[d]!; k++) {
+      const fieldScore = dots[d * fieldCount + fieldOrder[d * fieldCount + k]!]! / magnitude || 0;
+      score = k === 0 ? fieldScore : score + fieldScore;
+    }
+    scores[slot] = score;
+  });
+
+  const heap = new SlotHeap(scores);
+  const matchedOf = (d: number): MatchedTerms => {
+    const metadata: MatchedTerms = Object.create(null);
+    terms.forEach((term, t) => {
+      const bits = matchedFields[d * termCount + t]!;
+      if (bits === 0) return;
+      const byField: Record<string, object> = Object.create(null);
+      for (let f = 0; f < fieldCount; f++) if (bits & (1 << f)) byField[ti.fields[f]!] = NO_METADATA;
+      metadata[term] = byField;
+    });
+    return metadata;
+  };
+  return {
+    count: docOrder.length,
+    next(): IteratorResult<TermMatch> {
+      const slot = heap.pop();
+      if (slot < 0) return { done: true, value: undefined };
+      const d = docOrder[slot]!;
+      return { done: false, value: { ref: ti.docRefs[d]!, score: scores[slot]!, matched: () => matchedOf(d) } };
+    },
+  };
+}
+
+/** Every match, lunr-shaped ({ref, score, matchData.metadata}), best first: for the checks against lunr. */
+export function termQuery(index: lunr.Index, clauses: TermClause[]): lunr.Index.Result[] {
+  const results: lunr.Index.Result[] = [];
+  const it = termSearch(index, clauses);
+  for (let r = it.next(); !r.done; r = it.next()) {
+    results.push({ ref: r.value.ref, score: r.value.score, matchData: { metadata: r.value.matched() } as unknown as lunr.MatchData });
+  }
+  return results;
+}
+
+/** A binary heap of slots, highest score first, then lowest slot (lunr's stable sort of first-seen order). */
+class SlotHeap {
+  readonly #heap: Int32Array;
+  #size: number;
+
+  constructor(private readonly scores: Float64Array) {
+    this.#size = scores.length;
+    this.#heap = new Int32Array(this.#size);
+    for (let i = 0; i < this.#size; i++) this.#heap[i] = i;
+    for (let i = (this.#size >> 1) - 1; i >= 0; i--) this.#down(i);
+  }
+
+  /** The best remaining slot, or -1. */
+  pop(): number {
+    if (this.#size === 0) return -1;
+    const top = this.#heap[0]!;
+    this.#heap[0] = this.#heap[--this.#size]!;
+    this.#down(0);
+    return top;
+  }
+
+  #before(a: number, b: number): boolean {
+    const sa = this.scores[a]!;
+    const sb = this.scores[b]!;
+    return sa > sb || (sa === sb && a < b);
+  }
+
+  #down(i: number): void {
+    const h = this.#heap;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= this.#size) return;
+      const r = l + 1;
+      const best = r < this.#size && this.#before(h[r]!, h[l]!) ? r : l;
+      if (!this.#before(h[best]!, h[i]!)) return;
+      [h[i], h[best]] = [h[best]!, h[i]!];
+      i = best;
+    }
+  }
+}

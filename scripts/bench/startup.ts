@@ -1,0 +1,83 @@
+/**
+ * Start-up as an operator sees it: spawns `npm start` (compiled JavaScript) with a given DATA_DIR, polls
+ * GET /healthz until it answers 200, reports the milliseconds from spawn, then stops the process with SIGTERM.
+ * `measureNpmStart(dataDir)` twice on one directory gives the first start (fresh) and a restart (existing).
+ * By hand: npx tsx scripts/bench/startup.ts [--runs 3]
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { REPO_ROOT } from './ipc.js';
+
+/** A free TCP port on 127.0.0.1 (bound, read, released). */
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function healthy(url: string): Promise<boolean> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(500) });
+    return res.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+/** Spawns `npm start` on `dataDir` and returns ms until /healthz answers 200 (rejects after `timeoutMs`). */
+export async function measureNpmStart(dataDir: string, env: Record<string, string> = {}, timeoutMs = 120_000): Promise<number> {
+  const port = await freePort();
+  const started = performance.now();
+  const child = spawn('npm', ['start', '--silent'], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, LOG_LEVEL: 'warn', HOT_RELOAD: 'false', MicrosoftAppId: '', DATABASE_URL: '', ...env, DATA_DIR: dataDir, PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'pipe'],
+    detached: true, // its own process group: npm's child node is stopped with it
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString()).slice(-4000); });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let exitCode: number | null | undefined;
+  void exited.then((code) => { exitCode = code; });
+  try {
+    const url = `http://127.0.0.1:${port}/healthz`;
+    while (performance.now() - started < timeoutMs) {
+      if (exitCode !== undefined) throw new Error(`npm start exited (${exitCode}) before /healthz answered\n${stderr}`);
+      if (await healthy(url)) return performance.now() - started;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    throw new Error(`npm start: no healthy /healthz within ${timeoutMs} ms\n${stderr}`);
+  } finally {
+    if (exitCode === undefined && child.pid) {
+      process.kill(-child.pid, 'SIGTERM');
+      await exited;
+    }
+  }
+}
+
+/** First start on a fresh DATA_DIR, then `runs` restarts on it; ms each. */
+export async function measureStartups(runs = 3, env: Record<string, string> = {}): Promise<{ freshMs: number; existingMs: number[] }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'elbow-start-'));
+  try {
+    const freshMs = await measureNpmStart(dir, env);
+    const existingMs: number[] = [];
+    for (let i = 0; i < runs; i++) existingMs.push(await measureNpmStart(dir, env));
+    return { freshMs, existingMs };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const at = process.argv.indexOf('--runs');
+  const result = await measureStartups(at > 0 ? Number(process.argv[at + 1]) : 3);
+  process.stdout.write(`${JSON.stringify({ freshMs: Math.round(result.freshMs), existingMs: result.existingMs.map(Math.round) })}\n`);
+}
