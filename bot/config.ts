@@ -40,6 +40,11 @@ const ConfigSchema = z.object({
   /** Interface to listen on; local mode (no MicrosoftAppId) defaults to 127.0.0.1, otherwise all interfaces. */
   HOST: optionalString,
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
+  /** Different clinicians landing on one article within BURST_MINUTES that count as an outage burst. */
+  BURST_USERS: z.coerce.number().int().min(2).default(5),
+  BURST_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  /** Where the weekly per-owner digest ("Not solved" feedback, stale articles) is POSTed; unset = no digest. */
+  OWNER_DIGEST_WEBHOOK_URL: optionalString,
 });
 
 export type RawConfig = z.infer<typeof ConfigSchema>;

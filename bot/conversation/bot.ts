@@ -18,6 +18,7 @@ import { answerCard, answerText, articleListCard, clarifyCard, escalationOfferCa
 import { parseCommand, type Command } from './commands.js';
 import { decide, type Decision } from './decide.js';
 import type { HelpDesk } from './handoff.js';
+import type { NoticeDesk } from './notice-desk.js';
 import { EXAMPLE_QUESTIONS, MESSAGES, SMALLTALK_REPLIES } from './messages.js';
 import { newConversation, TRANSCRIPT_LINES, type ConversationData, type UserProfile } from './state.js';
 import { whatsNewFor, daysBetween, WHATS_NEW_AFTER_DAYS } from './whats-new.js';
@@ -32,6 +33,8 @@ export interface ElbowBotOptions {
   redact: (text: string) => string;
   /** Messages allowed per user per minute. */
   rateLimitPerMinute?: number;
+  /** Known-issue notices shown before answers (optional). */
+  notices?: NoticeDesk;
 }
 
 /** Channels that render Adaptive Cards; the rest get plain text. */
@@ -109,6 +112,8 @@ export class ElbowBot extends ActivityHandler {
     profile.lastVisit ??= this.options.ctx.now().toISOString();
     if (profile.role) await context.sendActivity(MESSAGES.greeting);
     else await this.sendCard(context, roleCard(MESSAGES.greeting), `${MESSAGES.greeting}\n\n${MESSAGES.roleAsk} Reply "I'm a nurse", "I'm a physician" or "other".`);
+    const known = this.options.notices?.greeting();
+    if (known) await context.sendActivity(known);
   }
 
   private async load(context: TurnContext): Promise<{ profile: UserProfile; convo: ConversationData }> {
@@ -228,8 +233,8 @@ export class ElbowBot extends ActivityHandler {
       case 'clarify': {
         const articles = decision.candidates.map((id) => this.kb.byId.get(id)).filter((a): a is Article => Boolean(a));
         if (decision.urgent) return this.escalate(turn, decision.candidates[0]);
-        const fallback = `Did you mean: ${articles.map((a, i) => `${i + 1}. ${a.title}`).join('; ')}? Reply with the words of the one you mean.`;
-        await this.sendCard(turn.context, clarifyCard(articles), fallback);
+        const shown = this.noticed(decision.candidates, clarifyCard(articles), `Did you mean: ${articles.map((a, i) => `${i + 1}. ${a.title}`).join('; ')}? Reply with the words of the one you mean.`);
+        await this.sendCard(turn.context, shown.card, shown.fallback);
         return this.note(convo, 'bot', `Offered: ${articles.map((a) => a.title).join(' | ')}`);
       }
       case 'no-match':
@@ -268,6 +273,11 @@ export class ElbowBot extends ActivityHandler {
         return this.listTickets(turn);
       case 'ticket.take':
         return this.takeTicket(turn, value.ticketId);
+      case 'notice.subscribe': {
+        const desk = this.options.notices;
+        const ref = TurnContext.getConversationReference(turn.context.activity);
+        return this.reply(turn, desk ? await desk.subscribe(value.noticeId, turn.event.userHash, ref) : MESSAGES.unknownArticle);
+      }
     }
   }
 
@@ -305,7 +315,8 @@ export class ElbowBot extends ActivityHandler {
     const { profile, convo } = turn;
     const articleUrl = `${ctx.config.publicBaseUrl}/kb/${encodeURIComponent(article.id)}`;
     const card = answerCard(article, { role: profile.role, articleUrl, turnId: turn.turnId, urgent, helpDeskPhone: ctx.config.HELP_DESK_PHONE });
-    await this.sendCard(turn.context, card, answerText(article, profile.role, articleUrl));
+    const shown = this.noticed([article.id], card, answerText(article, profile.role, articleUrl));
+    await this.sendCard(turn.context, shown.card, shown.fallback);
     convo.misses = 0;
     convo.lastAnswer = { articleId: article.id, turnId: turn.turnId };
     if (!convo.articlesTried.some((a) => a.id === article.id)) convo.articlesTried.push({ id: article.id, title: article.title });
@@ -392,6 +403,11 @@ export class ElbowBot extends ActivityHandler {
     }
     const fallback = `${heading}\n${articles.map((a) => `- ${a.title}`).join('\n')}`;
     await this.sendCard(turn.context, articleListCard(heading, articles), fallback);
+  }
+
+  /** The card with any active known-issue notices for these articles first. */
+  private noticed(articleIds: string[], card: AdaptiveCard, fallback: string): { card: AdaptiveCard; fallback: string } {
+    return this.options.notices?.decorate(articleIds, card, fallback) ?? { card, fallback };
   }
 
   private async reply(turn: Turn, text: string): Promise<void> {

@@ -59,7 +59,8 @@ export function adminAccess(adminToken: string | undefined, presented: { bearer?
   return 'denied';
 }
 
-function accessOf(req: Request, ctx: AppContext): { access: AdminAccess; params: URLSearchParams } {
+/** How a request stands with ADMIN_TOKEN (bearer, session cookie or ?token=), and its query parameters. */
+export function accessOf(req: Request, ctx: AppContext): { access: AdminAccess; params: URLSearchParams } {
   const params = new URL(req.url ?? '/', 'http://local').searchParams;
   return { access: adminAccess(ctx.config.ADMIN_TOKEN, { bearer: bearerOf(req), cookie: cookieOf(req, COOKIE), query: params.get('token') }), params };
 }
