@@ -30,7 +30,7 @@ import { registerPolicyPages } from './policy-pages.js';
 import { securityHeaders } from './security.js';
 import { createServer } from './server.js';
 import { registerStatic } from './static.js';
-import { startNoticesAndAlerts } from '../notices/wiring.js';
+import { startNoticesAndAlerts } from './notices-wiring.js';
 
 /** Parts a test (or the benchmark) may replace. */
 export interface AppOverrides {

@@ -26,6 +26,7 @@ function assetFiles(): Record<string, string> {
     'elbow.css': path.join(PUBLIC_DIR, 'elbow.css'),
     'chat.js': path.join(PUBLIC_DIR, 'chat.js'),
     'admin.js': path.join(PUBLIC_DIR, 'admin.js'),
+    'admin-actions.js': path.join(PUBLIC_DIR, 'admin-actions.js'),
     'vendor/chart.umd.js': path.join(path.dirname(require.resolve('chart.js')), 'chart.umd.js'),
     'vendor/adaptivecards.min.js': require.resolve('adaptivecards/dist/adaptivecards.min.js'),
   };

@@ -3,11 +3,14 @@ import type { Server } from 'restify';
 import type { AnalyticsSink } from '../analytics/events.js';
 import type { NoticeDesk } from '../conversation/notice-desk.js';
 import type { MutableKnowledgeHolder } from '../knowledge/watch.js';
-import { registerNoticeRoutes } from '../web/notices-routes.js';
-import type { AppContext } from '../web/context.js';
-import { NoticeBoard } from './board.js';
-import { createNoticeDesk, notifyFixed } from './desk.js';
-import { Monitor, type MonitorTask } from './monitor.js';
+import { registerAdminNotices } from './admin-notices.js';
+import { registerNoticeRoutes } from './notices-routes.js';
+import type { AppContext } from './context.js';
+import { alertDeliverers, deliverAlerts } from '../notices/alert-delivery.js';
+import { NoticeBoard } from '../notices/board.js';
+import { createBurstWatch } from '../notices/burst-watch.js';
+import { createNoticeDesk, notifyFixed } from '../notices/desk.js';
+import { Monitor, type MonitorTask } from '../notices/monitor.js';
 
 /** What the app needs to wire notices and alerts. */
 export interface NoticesWiringOptions {
@@ -24,6 +27,8 @@ export interface NoticesWiring {
   board: NoticeBoard;
   desk: NoticeDesk;
   monitor: Monitor;
+  /** When the burst check last ran (null before the first). */
+  burstState: { lastCheck: Date | null };
   register(server: Server): void;
   stop(): Promise<void>;
 }
@@ -33,15 +38,23 @@ export function startNoticesAndAlerts(options: NoticesWiringOptions): NoticesWir
   const { ctx, adapter } = options;
   const board = new NoticeBoard(ctx);
   board.start(ctx.config.HOT_RELOAD);
-  const tasks: MonitorTask[] = [{ name: 'notice-fixed', run: () => notifyFixed(ctx, board, adapter) }];
+  const deliverers = alertDeliverers(ctx, adapter);
+  const bursts = createBurstWatch(ctx, options.analytics, () => ['webhook', 'teams'].filter((c) => deliverers[c]));
+  const tasks: MonitorTask[] = [
+    { name: 'notice-fixed', run: () => notifyFixed(ctx, board, adapter) },
+    { name: 'bursts', run: bursts.run },
+    { name: 'alert-delivery', run: () => deliverAlerts(ctx, deliverers) },
+  ];
   const monitor = new Monitor(tasks, ctx.logger);
   if (options.background) monitor.start();
   return {
     board,
     desk: createNoticeDesk(ctx, board),
     monitor,
+    burstState: bursts.state,
     register(server) {
       registerNoticeRoutes(server, ctx, { board, kick: () => monitor.kick() });
+      registerAdminNotices(server, ctx, board, bursts.state);
     },
     async stop() {
       board.stop();
