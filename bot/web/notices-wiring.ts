@@ -4,6 +4,7 @@ import type { AnalyticsSink } from '../analytics/events.js';
 import type { NoticeDesk } from '../conversation/notice-desk.js';
 import type { MutableKnowledgeHolder } from '../knowledge/watch.js';
 import { registerAdminNotices } from './admin-notices.js';
+import { registerAdminSuggestions } from './admin-suggestions.js';
 import { registerNoticeRoutes } from './notices-routes.js';
 import type { AppContext } from './context.js';
 import { alertDeliverers, deliverAlerts } from '../notices/alert-delivery.js';
@@ -55,6 +56,7 @@ export function startNoticesAndAlerts(options: NoticesWiringOptions): NoticesWir
     register(server) {
       registerNoticeRoutes(server, ctx, { board, kick: () => monitor.kick() });
       registerAdminNotices(server, ctx, board, bursts.state);
+      registerAdminSuggestions(server, ctx, options.knowledge);
     },
     async stop() {
       board.stop();

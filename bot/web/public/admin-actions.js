@@ -72,6 +72,12 @@
           patch.textContent = data.patch || '';
           patch.hidden = !data.patch;
         }
+        var download = document.getElementById('suggestion-download');
+        if (download && data.patch) {
+          download.href = 'data:text/x-diff;charset=utf-8,' + encodeURIComponent(data.patch);
+          download.setAttribute('download', (data.file || 'article').replace(/[^\w.-]+/g, '_') + '.patch');
+          download.hidden = false;
+        }
       }, function (err) { button.disabled = false; show(out, err.message, false); });
     }
   });
