@@ -32,19 +32,15 @@ function fromRow(r: AlertRow): Alert {
 /**
  * Opens an alert with one outbox row per channel, in one transaction, unless one with the same kind and key
  * is open (a unique index decides, so two instances never both alert). Returns the new alert or null.
- * A digest is closed at once (ended_at = created_at): its key (owner:week) is then kept unique by the check below.
+ * A digest never ends, so its key (owner:week) stays unique: one digest per owner and week.
  */
 export async function openAlert(db: Db, input: AlertInput, channels: readonly string[], now: Date): Promise<Alert | null> {
   return db.transaction(async (tx) => {
-    if (input.kind === 'digest') {
-      const [seen] = await tx.query('SELECT 1 FROM alerts WHERE kind = $1 AND key = $2 LIMIT 1', [input.kind, input.key]);
-      if (seen) return null;
-    }
     const [row] = await tx.query<AlertRow>(
-      `INSERT INTO alerts (kind, key, payload, created_at, ended_at) VALUES ($1, $2, $3::jsonb, $4, $5)
+      `INSERT INTO alerts (kind, key, payload, created_at) VALUES ($1, $2, $3::jsonb, $4)
        ON CONFLICT (kind, key) WHERE ended_at IS NULL DO NOTHING
        RETURNING id, kind, key, payload, created_at, ended_at`,
-      [input.kind, input.key, JSON.stringify(input.payload), now, input.kind === 'digest' ? now : null],
+      [input.kind, input.key, JSON.stringify(input.payload), now],
     );
     if (!row) return null;
     for (const channel of channels) {

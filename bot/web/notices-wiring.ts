@@ -12,6 +12,7 @@ import { NoticeBoard } from '../notices/board.js';
 import { createBurstWatch } from '../notices/burst-watch.js';
 import { createNoticeDesk, notifyFixed } from '../notices/desk.js';
 import { Monitor, type MonitorTask } from '../notices/monitor.js';
+import { isoWeek, queueOwnerDigests } from '../notices/owner-digest.js';
 
 /** What the app needs to wire notices and alerts. */
 export interface NoticesWiringOptions {
@@ -44,8 +45,17 @@ export function startNoticesAndAlerts(options: NoticesWiringOptions): NoticesWir
   const tasks: MonitorTask[] = [
     { name: 'notice-fixed', run: () => notifyFixed(ctx, board, adapter) },
     { name: 'bursts', run: bursts.run },
+    { name: 'owner-digest', run: () => digestOncePerWeek() },
     { name: 'alert-delivery', run: () => deliverAlerts(ctx, deliverers) },
   ];
+  // The database keeps digests unique per owner and week; this only spares the queries on every round.
+  let digestWeek = '';
+  const digestOncePerWeek = async () => {
+    const week = isoWeek(ctx.now());
+    if (week === digestWeek) return;
+    await queueOwnerDigests(ctx);
+    digestWeek = week;
+  };
   const monitor = new Monitor(tasks, ctx.logger);
   if (options.background) monitor.start();
   return {
