@@ -16,7 +16,8 @@ export class NoticeBoard {
   private files: Notice[] = [];
   private stored: Notice[] = [];
   private ends = new Map<string, Date>();
-  private watcher: fs.FSWatcher | undefined;
+  private readonly watchers: fs.FSWatcher[] = [];
+  private dirWatched = false;
   private timer: NodeJS.Timeout | undefined;
   private reloadTimer: NodeJS.Timeout | undefined;
 
@@ -35,25 +36,43 @@ export class NoticeBoard {
     this.files = notices;
   }
 
-  /** Starts the background refresh and, with hot reload, watching the notices directory. */
+  /** Starts the background refresh and, with hot reload, watching knowledge/notices (also once it is created). */
   start(watch: boolean): void {
     this.timer = setInterval(() => void this.refresh(), REFRESH_MS);
     this.timer.unref();
     void this.refresh();
-    if (watch && fs.existsSync(this.noticesDir)) {
-      this.watcher = fs.watch(this.noticesDir, { persistent: false }, () => {
-        clearTimeout(this.reloadTimer);
-        this.reloadTimer = setTimeout(() => this.reloadFiles(), 250);
-        this.reloadTimer.unref();
-      });
-      this.watcher.on('error', () => undefined);
-    }
+    if (!watch) return;
+    const changed = () => {
+      clearTimeout(this.reloadTimer);
+      this.reloadTimer = setTimeout(() => {
+        this.watchNoticesDir(changed);
+        this.reloadFiles();
+      }, 250);
+      this.reloadTimer.unref();
+    };
+    const parent = path.dirname(this.noticesDir);
+    if (fs.existsSync(parent)) this.watch(parent, (file) => file === null || file === path.basename(this.noticesDir), changed);
+    this.watchNoticesDir(changed);
   }
 
   stop(): void {
     clearInterval(this.timer);
     clearTimeout(this.reloadTimer);
-    this.watcher?.close();
+    for (const w of this.watchers) w.close();
+  }
+
+  private watchNoticesDir(changed: () => void): void {
+    if (this.dirWatched || !fs.existsSync(this.noticesDir)) return;
+    this.dirWatched = true;
+    this.watch(this.noticesDir, (file) => file === null || file.endsWith('.md'), changed);
+  }
+
+  private watch(dir: string, accept: (file: string | null) => boolean, changed: () => void): void {
+    const watcher = fs.watch(dir, { persistent: false }, (_event, file) => {
+      if (accept(file === null ? null : String(file))) changed();
+    });
+    watcher.on('error', () => undefined);
+    this.watchers.push(watcher);
   }
 
   /** Re-reads the stored notices and early ends; keeps the last snapshot when the database is down. */

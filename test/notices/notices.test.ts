@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { assertValidCard } from '../helpers/card-schema.js';
 import { cardsOf, startTestApp, teamsMessage, textOf, type TestApp } from '../helpers/app.js';
 import { FakeConnector, waitFor } from './connector.js';
 
@@ -60,6 +61,7 @@ describe('known-issue notices', function () {
     const { activities } = await app.send(teamsMessage('my printer wont print'));
     const [card] = cardsOf(activities);
     expect(card, 'an answer card').to.exist;
+    assertValidCard(card, 'answer card with a notice');
     const first = card!.body[0];
     expect(first).to.include({ type: 'Container', style: 'warning' });
     const noticeText = textOf([{ attachments: [{ content: first }] }]);
