@@ -184,7 +184,7 @@ ${table(
     body,
     bodyClass: 'admin',
     scripts: ['vendor/chart.umd.js', 'admin.js'],
-    nav: [{ href: '/admin', label: 'Dashboard' }, { href: '/kb', label: 'Articles' }],
+    nav: [{ href: '/admin', label: 'Dashboard' }, { href: '/admin/notices', label: 'Notices & alerts' }, { href: '/admin/suggestions', label: 'Suggestions' }, { href: '/kb', label: 'Articles' }],
   });
 }
 
