@@ -89,6 +89,17 @@ describe('burst alerts', function () {
     expect(body).not.to.contain('John Smith').and.not.to.contain('12345678');
   });
 
+  it('a burst of unanswered questions that cluster together alerts once, with the cluster words', async () => {
+    const misses = ['how do i order a wheelchair', 'where do i request a wheel chair', 'need a wheelchair for my patient', 'how do i get a wheelchair', 'wheelchair needed', 'need wheelchair please'];
+    for (const [i, text] of misses.entries()) await app.send(teamsMessage(text, { user: `29:wheelchair-nurse-${i}` }));
+    await receiver.received(1);
+    const body = JSON.parse(receiver.requests[0]!.body) as { type: string; articleId: unknown; terms: string[]; users: number };
+    expect(body).to.include({ type: 'burst', articleId: null });
+    expect(body.terms.join(' ')).to.match(/wheel/);
+    await checkedAfter(app, new Date());
+    expect(receiver.requests).to.have.length(1);
+  });
+
   it('no alert for ordinary varied traffic: the benchmark load (golden questions, rotating users)', async () => {
     const questions = loadQuestions(readEvalCases(path.resolve('knowledge/eval/golden.yml')));
     // 300 questions from 60 clinicians: several articles get five or more different askers, at their usual share.
