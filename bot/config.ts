@@ -168,6 +168,20 @@ const ConfigSchema = z.object({
     example: '',
   }),
 
+  BURST_USERS: setting(z.coerce.number().int().min(2).default(5), {
+    section: 'Analysts',
+    description: 'Different clinicians landing on one article (or one cluster of unanswered questions) within BURST_MINUTES, well above its usual rate, that count as an outage burst: the help desk gets one alert.',
+  }),
+  BURST_MINUTES: setting(z.coerce.number().int().min(1).max(24 * 60).default(15), {
+    section: 'Analysts',
+    description: 'The window of a burst, in minutes.',
+  }),
+  OWNER_DIGEST_WEBHOOK_URL: setting(optionalString, {
+    section: 'Analysts',
+    description: 'Where the weekly digest for each article owner ("Not solved" feedback, stale articles) is POSTed as JSON (unset = no digest).',
+    example: 'https://teams-webhooks.hospital.example.org/kb-owners',
+  }),
+
   // --- Limits
   RATE_LIMIT_PER_MINUTE: setting(z.coerce.number().int().min(1).default(30), {
     section: 'Limits',

@@ -7,6 +7,8 @@ import { findGaps, type GapCluster } from '../bot/analytics/gaps.js';
 import { notHelpfulArticles, staleArticles, type NotHelpfulArticle } from '../bot/analytics/reports.js';
 import { parseDuration, windowEndingAt } from '../bot/analytics/window.js';
 import { loadConfig } from '../bot/config.js';
+import type { Config } from '../bot/config.js';
+import { DataDirInUseError } from '../bot/store/data-dir-lock.js';
 import { openDb } from '../bot/store/open.js';
 import { openKnowledgeOrExit, parseArgs, runMain } from './cli.js';
 
@@ -24,16 +26,22 @@ runMain(async () => {
 
   const config = loadConfig(process.env);
   const kb = openKnowledgeOrExit();
-  const db = await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir });
   const now = new Date();
-  const window = windowEndingAt(now, sinceMs);
+  let window = windowEndingAt(now, sinceMs);
   let gaps: GapCluster[];
   let notHelpful: NotHelpfulArticle[];
   try {
-    gaps = (await findGaps(db, kb, window)).slice(0, limit);
-    notHelpful = await notHelpfulArticles(db, window, kb.articles, limit);
-  } finally {
-    await db.close();
+    const db = await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir });
+    try {
+      gaps = (await findGaps(db, kb, window)).slice(0, limit);
+      notHelpful = await notHelpfulArticles(db, window, kb.articles, limit);
+    } finally {
+      await db.close();
+    }
+  } catch (err) {
+    if (!(err instanceof DataDirInUseError)) throw err;
+    // The running server holds the embedded database: ask it instead.
+    ({ gaps, notHelpful, window } = await fromServer(config, since, limit, err.message));
   }
   const stale = staleArticles(kb.articles, now);
 
@@ -56,3 +64,19 @@ runMain(async () => {
   if (stale.length === 0) console.log('  none');
   for (const s of stale) console.log(`  ${s.id.padEnd(40)} reviewed ${s.reviewed} (${s.daysSinceReview} days)  owner ${s.owner || '-'}  ${s.reasons.join(', ')}`);
 });
+
+/** Reads the report from the running server's admin API (GET /admin/api/gaps) when it holds the PGlite lock. */
+async function fromServer(config: Config, since: string, limit: number, lockMessage: string): Promise<{ gaps: GapCluster[]; notHelpful: NotHelpfulArticle[]; window: { since: Date; until: Date } }> {
+  if (!config.ADMIN_TOKEN) throw new Error(`${lockMessage}\nThe server is running: set ADMIN_TOKEN (and PUBLIC_BASE_URL or PORT) so kb:gaps can read through its admin API.`);
+  const base = config.PUBLIC_BASE_URL ? config.publicBaseUrl : `http://127.0.0.1:${config.PORT}`;
+  const url = `${base}/admin/api/gaps?since=${encodeURIComponent(since)}&limit=${limit}`;
+  let res: Response;
+  try {
+    res = await fetch(url, { headers: { authorization: `Bearer ${config.ADMIN_TOKEN}` }, signal: AbortSignal.timeout(15_000) });
+  } catch (err) {
+    throw new Error(`${lockMessage}\nand the server at ${base} did not answer (${(err as Error).message}).`);
+  }
+  if (!res.ok) throw new Error(`${lockMessage}\nand the server at ${base} answered HTTP ${res.status} to ${url.replace(base, '')}.`);
+  const body = (await res.json()) as { gaps: GapCluster[]; notHelpful: NotHelpfulArticle[]; window: { since: string; until: string } };
+  return { gaps: body.gaps, notHelpful: body.notHelpful, window: { since: new Date(body.window.since), until: new Date(body.window.until) } };
+}

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { isStale } from '../bot/knowledge/article.js';
 import { KnowledgeError, loadArticles } from '../bot/knowledge/load.js';
+import { loadNotices } from '../bot/knowledge/notices.js';
 import { loadSynonyms } from '../bot/knowledge/synonyms.js';
 import { loadPolicy } from '../bot/knowledge/policy.js';
 import { checkPolicyExamples } from '../bot/knowledge/policy-check.js';
@@ -23,10 +24,13 @@ runMain(() => {
       process.exit(1);
     }
     const rules = [...policy.rules.values()].reduce((n, r) => n + r.length, 0);
+    // Notices: unknown article ids, ends before starts, bad dates (file and field named).
+    const notices = loadNotices(path.join(knowledgeDir, 'notices'), new Set(articles.map((a) => a.id)));
+    if (notices.problems.length > 0) throw new KnowledgeError(notices.problems);
     const now = new Date();
     const stale = articles.filter((a) => isStale(a, now));
     for (const a of stale) console.log(`warning  ${a.id}.md  reviewed: ${a.reviewed} is older than 365 days`);
-    console.log(`ok  ${articles.length} articles, ${synonyms.size} synonym rules, ${rules} policy rules, ${stale.length} stale`);
+    console.log(`ok  ${articles.length} articles, ${synonyms.size} synonym rules, ${rules} policy rules, ${notices.notices.length} notices, ${stale.length} stale`);
   } catch (err) {
     if (err instanceof KnowledgeError) {
       process.stderr.write(`${err.message}\n`);

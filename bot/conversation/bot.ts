@@ -18,6 +18,7 @@ import { answerCard, answerText, articleListCard, clarifyCard, escalationOfferCa
 import { parseCommand, type Command } from './commands.js';
 import { decide, type Decision } from './decide.js';
 import type { HelpDesk } from './handoff.js';
+import type { NoticeDesk } from './notice-desk.js';
 import { EXAMPLE_QUESTIONS, MESSAGES, SMALLTALK_REPLIES } from './messages.js';
 import { ANSWERS_KEPT, newConversation, TRANSCRIPT_LINES, VOTES_KEPT, type ConversationData, type UserProfile } from './state.js';
 import { escalate, listTickets, takeTicket, ticketStatus, type TicketTalk } from './ticket-turns.js';
@@ -40,6 +41,8 @@ export interface ElbowBotOptions {
   callbackNumber?: (text: string) => string | null;
   /** Messages allowed per user per minute. */
   rateLimitPerMinute?: number;
+  /** Known-issue notices shown before answers (optional). */
+  notices?: NoticeDesk;
 }
 
 /** Channels that render Adaptive Cards; the rest get plain text. */
@@ -123,6 +126,8 @@ export class ElbowBot extends ActivityHandler {
     // The role question counts as asked: the first message must not ask it again.
     profile.lastVisit ??= now.toISOString();
     if (!profile.role) await this.sendCard(context, roleCard(MESSAGES.greeting), `${MESSAGES.greeting}\n\n${MESSAGES.roleAsk} Reply "I'm a nurse", "I'm a physician" or "other".`);
+    const known = this.options.notices?.greeting();
+    if (known) await context.sendActivity(known);
   }
 
   private async load(context: TurnContext): Promise<{ profile: UserProfile; convo: ConversationData }> {
@@ -251,8 +256,8 @@ export class ElbowBot extends ActivityHandler {
         const articles = decision.candidates.map((id) => this.kb.byId.get(id)).filter((a): a is Article => Boolean(a));
         convo.articleAtHand = decision.candidates[0];
         if (decision.urgent) return escalate(this.tickets, turn, decision.candidates[0]);
-        const fallback = `Did you mean: ${articles.map((a, i) => `${i + 1}. ${a.title}`).join('; ')}? Reply with the words of the one you mean.`;
-        await this.sendCard(turn.context, clarifyCard(articles), fallback);
+        const shown = this.noticed(decision.candidates, clarifyCard(articles), `Did you mean: ${articles.map((a, i) => `${i + 1}. ${a.title}`).join('; ')}? Reply with the words of the one you mean.`);
+        await this.sendCard(turn.context, shown.card, shown.fallback);
         return this.note(convo, 'bot', `Offered: ${articles.map((a) => a.title).join(' | ')}`);
       }
       case 'no-match':
@@ -292,6 +297,11 @@ export class ElbowBot extends ActivityHandler {
         return listTickets(this.tickets, turn);
       case 'ticket.take':
         return takeTicket(this.tickets, turn, value.ticketId);
+      case 'notice.subscribe': {
+        const desk = this.options.notices;
+        const ref = TurnContext.getConversationReference(turn.context.activity);
+        return this.reply(turn, desk ? await desk.subscribe(value.noticeId, turn.event.userHash, ref) : MESSAGES.unknownArticle);
+      }
     }
   }
 
@@ -319,7 +329,8 @@ export class ElbowBot extends ActivityHandler {
     const { profile, convo } = turn;
     const articleUrl = `${ctx.config.publicBaseUrl}/kb/${encodeURIComponent(article.id)}`;
     const card = answerCard(article, { role: profile.role, articleUrl, turnId: turn.turnId, urgent, helpDeskPhone: ctx.config.HELP_DESK_PHONE });
-    await this.sendCard(turn.context, card, answerText(article, profile.role, articleUrl));
+    const shown = this.noticed([article.id], card, answerText(article, profile.role, articleUrl));
+    await this.sendCard(turn.context, shown.card, shown.fallback);
     convo.misses = 0;
     convo.lastAnswer = { articleId: article.id, turnId: turn.turnId };
     convo.articleAtHand = article.id;
@@ -379,6 +390,11 @@ export class ElbowBot extends ActivityHandler {
 
   private async replyWhatsNew(turn: Turn, since: Date | undefined): Promise<void> {
     if (!(await this.sendWhatsNew(turn.context, turn.profile.role, since, MESSAGES.whatsNewAsked))) await this.reply(turn, MESSAGES.whatsNewNone);
+  }
+
+  /** The card with any active known-issue notices for these articles first. */
+  private noticed(articleIds: string[], card: AdaptiveCard, fallback: string): { card: AdaptiveCard; fallback: string } {
+    return this.options.notices?.decorate(articleIds, card, fallback) ?? { card, fallback };
   }
 
   private async reply(turn: Turn, text: string): Promise<void> {

@@ -21,7 +21,8 @@ export type CardValue =
   | { action: 'none-of-these' }
   | { action: 'whats-new' }
   | { action: 'my-tickets' }
-  | { action: 'ticket.take'; ticketId: string };
+  | { action: 'ticket.take'; ticketId: string }
+  | { action: 'notice.subscribe'; noticeId: string };
 
 const SCHEMA = 'http://adaptivecards.io/schemas/adaptive-card.json';
 
@@ -152,6 +153,10 @@ export function parseCardValue(value: unknown): CardValue | null {
     case 'ticket.take': {
       const ticketId = str('ticketId');
       return ticketId && /^ELB-\d{1,12}$/.test(ticketId) ? { action: 'ticket.take', ticketId } : null;
+    }
+    case 'notice.subscribe': {
+      const noticeId = str('noticeId');
+      return noticeId && /^[a-z0-9-]{1,80}$/.test(noticeId) ? { action: 'notice.subscribe', noticeId } : null;
     }
     case 'none-of-these':
     case 'whats-new':

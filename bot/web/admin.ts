@@ -60,7 +60,8 @@ export function adminAccess(adminToken: string | undefined, presented: { bearer?
   return 'denied';
 }
 
-function accessOf(req: Request, ctx: AppContext): { access: AdminAccess; params: URLSearchParams } {
+/** How a request stands with ADMIN_TOKEN (bearer, session cookie or ?token=), and its query parameters. */
+export function accessOf(req: Request, ctx: AppContext): { access: AdminAccess; params: URLSearchParams } {
   const params = new URL(req.url ?? '/', 'http://local').searchParams;
   return { access: adminAccess(ctx.config.ADMIN_TOKEN, { bearer: bearerOf(req), cookie: cookieOf(req, COOKIE), query: params.get('token') }), params };
 }
@@ -185,7 +186,7 @@ ${table(
     body,
     bodyClass: 'admin',
     scripts: ['vendor/chart.umd.js', 'admin.js'],
-    nav: [{ href: '/admin', label: 'Dashboard' }, { href: '/kb', label: 'Articles' }],
+    nav: [{ href: '/admin', label: 'Dashboard' }, { href: '/admin/notices', label: 'Notices & alerts' }, { href: '/admin/suggestions', label: 'Suggestions' }, { href: '/kb', label: 'Articles' }],
   });
 }
 

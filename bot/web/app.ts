@@ -33,6 +33,7 @@ import { registerPolicyPages } from './policy-pages.js';
 import { securityHeaders } from './security.js';
 import { createServer } from './server.js';
 import { registerStatic } from './static.js';
+import { startNoticesAndAlerts } from './notices-wiring.js';
 
 /** Parts a test (or the benchmark) may replace. */
 export interface AppOverrides {
@@ -96,6 +97,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const storage = new DbStorage(db, { cacheSize: db.engine === 'pglite' ? 5000 : 0 });
   const analytics = new AnalyticsRecorder({ db, logger });
   const helpDesk = createHelpDesk({ ctx, adapter, outbox: overrides.outbox !== false });
+  // Known-issue notices, burst alerts, suggestions and owner digests (bot/notices/wiring.ts).
+  const notices = startNoticesAndAlerts({ ctx, adapter, knowledge, analytics, background: overrides.outbox !== false });
   const bot = new ElbowBot({
     ctx,
     userState: new UserState(storage),
@@ -104,6 +107,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     helpDesk,
     redact,
     callbackNumber,
+    notices: notices.desk,
   });
 
   let ready = false;
@@ -117,6 +121,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   registerPolicyPages(server, ctx);
   registerTicketRoutes(server, { ...ctx, notify: helpDesk.notify });
   directLine.attach(server, { adapter, bot });
+  notices.register(server);
 
   const watcher = config.HOT_RELOAD
     ? watchKnowledge({
@@ -146,6 +151,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       directLine.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await helpDesk.stop();
+      await notices.stop();
       await analytics.close().catch(() => undefined);
       if (!overrides.db) await db.close();
       logger.info('elbow stopped');

@@ -30,6 +30,7 @@ function assetFiles(): Record<string, string> {
     'embed.css': path.join(PUBLIC_DIR, 'embed.css'),
     // The package's exports map hides dist/; the browser bundle sits next to lib/index.js.
     'vendor/webchat.js': path.join(path.dirname(require.resolve('botframework-webchat')), '..', 'dist', 'webchat.js'),
+    'admin-actions.js': path.join(PUBLIC_DIR, 'admin-actions.js'),
     'vendor/chart.umd.js': path.join(path.dirname(require.resolve('chart.js')), 'chart.umd.js'),
     'vendor/adaptivecards.min.js': require.resolve('adaptivecards/dist/adaptivecards.min.js'),
   };

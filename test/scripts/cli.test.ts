@@ -132,6 +132,27 @@ describe('scripts: kb-ask, kb-eval and kb-lint command lines', function () {
     expect(linted.stderr).to.include('printer-not-printing.md').and.to.include('reviewed');
   });
 
+  it('kb-lint exits 1 naming the notice file and field for an unknown article, ends before starts, or a bad date', () => {
+    const knowledgeDir = path.join(tmp, 'notice-knowledge');
+    fs.cpSync(path.resolve('knowledge'), knowledgeDir, { recursive: true });
+    fs.mkdirSync(path.join(knowledgeDir, 'notices'), { recursive: true });
+    const notice = (id: string, fields: string) => fs.writeFileSync(path.join(knowledgeDir, 'notices', `${id}.md`), `---\nid: ${id}\ntitle: Scanner interface down\n${fields}\n---\nUse manual entry meanwhile.\n`);
+    notice('unknown-article', 'articles: [no-such-article]\nstarts: 2026-11-30T08:00:00Z\nends: 2026-11-30T12:00:00Z');
+    notice('backwards', 'articles: [barcode-scan-failed]\nstarts: 2026-11-30T12:00:00Z\nends: 2026-11-30T08:00:00Z');
+    notice('bad-date', 'articles: [barcode-scan-failed]\nstarts: yesterday\nends: 2026-11-30T08:00:00Z');
+    const linted = run('kb-lint.ts', [], { KNOWLEDGE_DIR: knowledgeDir });
+    expect(linted.status).to.equal(1);
+    expect(linted.stderr).to.match(/unknown-article\.md: articles: unknown article id "no-such-article"/);
+    expect(linted.stderr).to.match(/backwards\.md: ends: must be after starts/);
+    expect(linted.stderr).to.match(/bad-date\.md: starts: must be an ISO date-time/);
+    fs.rmSync(path.join(knowledgeDir, 'notices'), { recursive: true });
+    fs.mkdirSync(path.join(knowledgeDir, 'notices'));
+    notice('ok-notice', 'articles: [barcode-scan-failed]\nstarts: 2026-11-30T08:00:00Z\nends: 2026-11-30T12:00:00Z');
+    const ok = run('kb-lint.ts', [], { KNOWLEDGE_DIR: knowledgeDir });
+    expect(ok.status, ok.stderr).to.equal(0);
+    expect(ok.stdout).to.contain('1 notices');
+  });
+
   it('kb-lint exits 0 for the real knowledge directory', () => {
     const linted = run('kb-lint.ts', [], { KNOWLEDGE_DIR: path.resolve('knowledge') });
     expect(linted.status, linted.stderr).to.equal(0);
