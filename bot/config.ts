@@ -34,12 +34,25 @@ const ConfigSchema = z.object({
     .transform((v) => v === 'true' || v === '1'),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(30),
   MAX_CONCURRENT_TURNS: z.coerce.number().int().min(1).default(64),
-  /** Largest accepted request body, in bytes (413 above). */
   /** On SIGTERM, how long /readyz fails while requests are still served, before the port closes. */
   SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(30_000).default(1500),
   /** Interface to listen on; local mode (no MicrosoftAppId) defaults to 127.0.0.1, otherwise all interfaces. */
   HOST: optionalString,
+  /** Largest accepted request body, in bytes (413 above). */
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
+  /** Longest a turn waits for a slot before it is answered 503 + Retry-After. */
+  MAX_QUEUE_WAIT_MS: z.coerce.number().int().min(1).max(60_000).default(5000),
+  /** Event-loop delay (p99 over the last second) above which new turns are answered 503 at once. */
+  SHED_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(1).default(250),
+  /** Fetching the identity provider's metadata and signing keys gives up after this (then 503 + Retry-After). */
+  IDENTITY_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  /** Each outbound Bot Connector call (replies, proactive notices) gives up after this. */
+  CONNECTOR_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  /** Local mode: extra Host names accepted besides localhost, 127.0.0.1 and [::1] (comma-separated). */
+  ALLOWED_HOSTS: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean)),
 });
 
 export type RawConfig = z.infer<typeof ConfigSchema>;
