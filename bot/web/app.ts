@@ -74,7 +74,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   timings.databaseMs = performance.now() - tDb;
   const ctx: AppContext = { config, db, knowledge, logger, now };
 
-  const adapter = new ElbowAdapter(createAuthentication(config, logger));
+  const adapter = new ElbowAdapter(createAuthentication(config, logger, () => now().getTime()));
   adapter.use(new TypingIndicator());
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     logger.error({ err: errorSummary(error), activityType: context.activity?.type }, 'turn failed');

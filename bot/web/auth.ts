@@ -79,15 +79,16 @@ export class StrictAuthentication extends BotFrameworkAuthentication {
 /**
  * Bot Framework authentication from the settings. When any endpoint override is set, botbuilder treats every
  * endpoint as custom, so the ones not overridden get the public cloud's values here instead of going blank.
- * Signing keys are fetched with `IDENTITY_TIMEOUT_MS` and kept through an outage of the provider.
+ * Signing keys are fetched with `IDENTITY_TIMEOUT_MS` and kept through an outage of the provider; `now` is the
+ * clock of their refresh schedule.
  */
-export function createAuthentication(config: Config, logger: Logger): BotFrameworkAuthentication {
+export function createAuthentication(config: Config, logger: Logger, now: () => number = Date.now): BotFrameworkAuthentication {
   useBoundedKeyFetch(
     [
       config.ToBotFromChannelOpenIdMetadataUrl ?? AuthenticationConstants.ToBotFromChannelOpenIdMetadataUrl,
       config.ToBotFromEmulatorOpenIdMetadataUrl ?? AuthenticationConstants.ToBotFromEmulatorOpenIdMetadataUrl,
     ],
-    { timeoutMs: config.IDENTITY_TIMEOUT_MS, retryMs: IDENTITY_RETRY_MS, logger },
+    { timeoutMs: config.IDENTITY_TIMEOUT_MS, retryMs: IDENTITY_RETRY_MS, logger, now },
   );
   const credentials = new ConfigurationServiceClientCredentialFactory({
     MicrosoftAppId: config.MicrosoftAppId,
