@@ -144,9 +144,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       drain.begin();
       if (options.drainMs) await new Promise((resolve) => setTimeout(resolve, options.drainMs));
       watcher?.close();
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      drain.closeIdle();
-      await closed;
+      await drain.close();
       shedder.close();
       await helpDesk.stop();
       await analytics.close().catch(() => undefined);
