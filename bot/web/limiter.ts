@@ -6,6 +6,7 @@ export type Refusal = 'full' | 'timeout' | 'aborted';
 
 interface Waiter {
   grant: () => void;
+  refuse: (why: Refusal) => void;
 }
 
 /**
@@ -28,7 +29,10 @@ export class TurnLimiter {
    */
   acquire(options: { signal?: AbortSignal; maxWaitMs: number }): Promise<Release | Refusal> {
     if (options.signal?.aborted) return Promise.resolve('aborted');
-    if (this.active < this.maxActive) return Promise.resolve(this.take());
+    if (this.active < this.maxActive) {
+      this.active++;
+      return new Promise((resolve) => this.start(() => resolve(this.slot())));
+    }
     if (this.waiting.length >= this.maxQueued) return Promise.resolve('full');
     return new Promise((resolve) => {
       const leave = (why: Refusal) => {
@@ -46,25 +50,55 @@ export class TurnLimiter {
       const waiter: Waiter = {
         grant: () => {
           cleanup();
-          resolve(this.take());
+          resolve(this.slot());
         },
+        refuse: leave,
       };
       options.signal?.addEventListener('abort', onAbort, { once: true });
       this.waiting.push(waiter);
     });
   }
 
-  private take(): Release {
-    this.active++;
+  /** The release function of a slot already counted in `active`. */
+  private slot(): Release {
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      this.active--;
       // The slot passes straight to the next in line, so a waiter is never overtaken by a newcomer.
       const next = this.waiting.shift();
-      if (next) next.grant();
+      if (next) this.start(() => next.grant());
+      else this.active--;
     };
+  }
+
+  /**
+   * Starts turns one per turn of the event loop. A turn over the embedded database is mostly synchronous work
+   * chained by promises: started together (a burst of arrivals, or a finishing turn handing its slot on), they
+   * would run back to back in one stretch that leaves no room to accept connections, answer /healthz or fire
+   * the queue's timeouts. One start per loop turn keeps the loop going between them.
+   */
+  private start(fn: () => void): void {
+    this.starts.push(fn);
+    if (!this.pumping) {
+      this.pumping = true;
+      setImmediate(this.pump);
+    }
+  }
+
+  private readonly starts: Array<() => void> = [];
+  private pumping = false;
+  private readonly pump = (): void => {
+    this.starts.shift()?.();
+    if (this.starts.length > 0) setImmediate(this.pump);
+    else this.pumping = false;
+  };
+
+  /** Refuses everyone waiting in line (the server has fallen behind: waiting longer would not help them). */
+  refuseWaiting(why: Refusal): number {
+    const waiting = [...this.waiting];
+    for (const waiter of waiting) waiter.refuse(why);
+    return waiting.length;
   }
 
   /** Turns running now. */

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { ElbowAdapter } from './adapter.js';
 import type { AppContext } from './context.js';
 import type { LoadShedder } from './shed.js';
-import { createTurnService } from './turns.js';
+import { createTurnService, shedEarly } from './turns.js';
 
 /** What the HTTP layer needs to serve the bot. */
 export interface ServerOptions {
@@ -25,6 +25,7 @@ export function createServer({ ctx, adapter, bot, shedder, isReady }: ServerOpti
     ctx.logger.warn({ status, method: req.method, path: req.path?.(), reason: error }, 'request rejected');
     res.send(status, { error });
   };
+  server.pre(shedEarly(shedder));
   server.use(restify.plugins.queryParser({ mapParams: false }));
   server.use(jsonBody(ctx.config.MAX_BODY_BYTES, reject));
 

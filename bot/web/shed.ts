@@ -59,8 +59,18 @@ export class LoadShedder {
   /** A running slot for one turn, or why it was shed. `signal` aborts the wait when the client goes away. */
   async admit(signal?: AbortSignal): Promise<Release | ShedReason> {
     const result = this.lagging ? 'lagging' : await this.limiter.acquire({ signal, maxWaitMs: this.options.maxWaitMs });
-    if (typeof result !== 'function') this.shed[result] = (this.shed[result] ?? 0) + 1;
+    if (typeof result !== 'function') this.count(result);
     return result;
+  }
+
+  /** Counts a turn shed elsewhere (before its body was read), for the once-per-window summary. */
+  count(reason: ShedReason): void {
+    this.shed[reason] = (this.shed[reason] ?? 0) + 1;
+  }
+
+  /** True when a turn arriving now would be refused anyway: refuse it before reading its body. */
+  get refusing(): boolean {
+    return this.lagging || this.limiter.saturated;
   }
 
   /** The current load, as /readyz reports it. */
@@ -93,6 +103,8 @@ export class LoadShedder {
     // An empty window (no samples yet) reads as 0 rather than the histogram's sentinel values.
     this.last = h.count === 0 ? { p50: 0, p99: 0, max: 0 } : { p50: ms(h.percentile(50)), p99: ms(h.percentile(99)), max: ms(h.max) };
     h.reset();
+    // Behind by more than the limit: the line would only wait longer, so it is answered now.
+    if (this.lagging) this.limiter.refuseWaiting('full');
     if (Object.keys(this.shed).length > 0) {
       this.options.logger?.warn({ shed: this.shed, ...this.snapshot() }, 'turns shed');
       this.shed = {};

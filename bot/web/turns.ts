@@ -1,6 +1,6 @@
 import type { ActivityHandler } from 'botbuilder';
 import { AuthenticationError } from 'botframework-connector';
-import type { Request, Response } from 'restify';
+import type { Next, Request, Response } from 'restify';
 import { errorSummary } from '../conversation/bot.js';
 import { toActivity, type ElbowAdapter } from './adapter.js';
 import { IDENTITY_RETRY_MS } from './auth.js';
@@ -84,4 +84,19 @@ function answerAuthFailure(ctx: AppContext, req: Request, res: Response, err: un
     ctx.logger.error({ err: errorSummary(err as Error), path }, 'token check failed');
     res.send(500, { error: 'internal error' });
   }
+}
+
+/**
+ * Install with `server.pre`: while the server is refusing turns anyway, a new POST /api/messages gets its 503
+ * before its body is read and checked. Under a flood, reading, parsing and validating thousands of bodies only
+ * to refuse them was itself enough to keep the event loop busy.
+ */
+export function shedEarly(shedder: LoadShedder): (req: Request, res: Response, next: Next) => void {
+  return (req, res, next) => {
+    if (req.method !== 'POST' || !shedder.refusing || req.path?.() !== '/api/messages') return next();
+    shedder.count('full');
+    req.resume();
+    sendUnavailable(res, BUSY_RETRY_AFTER_S, 'busy, try again shortly');
+    return next(false);
+  };
 }
