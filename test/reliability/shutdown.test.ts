@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import { openDb } from '../../bot/store/open.js';
 import { teamsMessage } from '../helpers/app.js';
 import { freshDataDir } from '../helpers/engines.js';
-import { startLocalConnector, type LocalConnector } from '../helpers/jwt.js';
+import { authEnv, startLocalConnector, startLocalIssuer, type LocalConnector } from '../helpers/jwt.js';
 
 /** A port that was free a moment ago (the server binds it itself, so it must be known up front). */
 async function freePort(): Promise<number> {
@@ -62,11 +62,13 @@ describe('Graceful shutdown of the real server (SIGTERM)', function () {
   });
 
   /** Starts the real server (bot/index.ts) in a child process and resolves once it is ready. */
-  const startServer = async (): Promise<{ base: string; exited: Promise<number | null> }> => {
+  let stdout = '';
+  const startServer = async (env: Record<string, string> = {}): Promise<{ base: string; exited: Promise<number | null> }> => {
     const port = await freePort();
     // A pre-migrated copy: PGlite's first start (initdb) alone can take most of the timeout on a busy machine.
     dataDir = (await freshDataDir()).dir;
     stderr = '';
+    stdout = '';
     child = spawn(process.execPath, ['--import', 'tsx', 'bot/index.ts'], {
       env: {
         ...process.env,
@@ -78,10 +80,12 @@ describe('Graceful shutdown of the real server (SIGTERM)', function () {
         MicrosoftAppId: '',
         DATABASE_URL: '',
         ESCALATION_WEBHOOK_URL: '',
+        ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     await logLine(child, (l) => l.msg === 'elbow ready');
     return { base: `http://127.0.0.1:${port}`, exited };
@@ -198,6 +202,38 @@ describe('Graceful shutdown of the real server (SIGTERM)', function () {
     for (const outcome of Object.keys(outcomes)) {
       // Answered (200 before the drain, 503 from /readyz during it), or refused at connect once the port closed.
       expect(outcome.replace(/^after exit:/, ''), 'no request is reset half-way').to.be.oneOf(['200', '200+close', '503+close', 'ECONNREFUSED']);
+    }
+  });
+
+  it('writes no botbuilder stack trace to stderr for rejected tokens: library output goes through the logger', async () => {
+    const issuer = await startLocalIssuer();
+    try {
+      const appId = '3f9a1c2e-5b7d-4e8f-9a0b-1c2d3e4f5a6b';
+      const { base, exited } = await startServer(authEnv(issuer, appId));
+      const claims = { aud: appId, serviceurl: connector.url };
+      const tokens = [
+        await issuer.token(claims, { expiresIn: -3600 }), // botbuilder prints the TokenExpiredError with its stack
+        await issuer.token(claims, { foreignKey: true }), // ... and "Error finding key for token" with the key
+        await issuer.token({ ...claims, aud: 'someone-else' }),
+      ];
+      for (const token of tokens) {
+        const res = await fetch(`${base}/api/messages`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify({ ...teamsMessage('reset my password'), serviceUrl: connector.url, deliveryMode: 'expectReplies' }),
+        });
+        expect(res.status).to.equal(401);
+        expect(await res.json()).to.deep.equal({ error: 'unauthorized' });
+      }
+      child.kill('SIGTERM');
+      expect(await exited).to.equal(0);
+      expect(stderr, 'stack traces on stderr').not.to.match(/^\s+at /m);
+      expect(stderr).not.to.match(/TokenExpiredError|Error finding key|BEGIN PUBLIC KEY/);
+      const lines = stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(lines.filter((l) => l.msg === 'request rejected' && l.status === 401)).to.have.length(tokens.length);
+      expect(lines.some((l) => l.source === 'library' && l.level === 40), 'library output logged as a warn line').to.equal(true);
+    } finally {
+      await issuer.close();
     }
   });
 });
