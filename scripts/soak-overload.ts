@@ -5,11 +5,11 @@
  * out, every answer was 2xx or 503 (shed), and /healthz always answered within a second.
  */
 import { spawn } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { once } from 'node:events';
 import { freshDataDir } from '../test/helpers/engines.js';
+import { freePort } from '../test/helpers/ports.js';
 import { startLocalConnector } from '../test/helpers/jwt.js';
 import { goldenQuestions } from './soak.js';
 
@@ -110,13 +110,6 @@ export async function runOverload(options: { seconds: number; connections: numbe
   }
 }
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Resolves once /readyz answers 200; rejects if the server exits first. */
 async function waitUntilServing(base: string, exited: Promise<unknown>): Promise<void> {

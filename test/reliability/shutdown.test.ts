@@ -1,23 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { openDb } from '../../bot/store/open.js';
 import { teamsMessage } from '../helpers/app.js';
 import { freshDataDir } from '../helpers/engines.js';
+import { freePort } from '../helpers/ports.js';
 import { authEnv, startLocalConnector, startLocalIssuer, type LocalConnector } from '../helpers/jwt.js';
 
-/** A port that was free a moment ago (the server binds it itself, so it must be known up front). */
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Resolves with the first JSON log line on stdout that matches (no polling, no sleeping). */
 function logLine(child: ChildProcess, test: (line: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
