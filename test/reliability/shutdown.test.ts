@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { openDb } from '../../bot/store/open.js';
@@ -9,7 +8,6 @@ import { teamsMessage } from '../helpers/app.js';
 import { freshDataDir } from '../helpers/engines.js';
 import { freePort } from '../helpers/ports.js';
 import { authEnv, startLocalConnector, startLocalIssuer, type LocalConnector } from '../helpers/jwt.js';
-
 
 /** Resolves with the first JSON log line on stdout that matches (no polling, no sleeping). */
 function logLine(child: ChildProcess, test: (line: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
