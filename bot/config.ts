@@ -55,6 +55,18 @@ const ConfigSchema = z.object({
     section: 'Server',
     description: 'On SIGTERM, milliseconds /readyz reports not-ready while requests are still served, before the port closes.',
   }),
+  ALLOWED_HOSTS: setting(
+    z
+      .string()
+      .optional()
+      .transform((v) => (v ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean)),
+    {
+      section: 'Server',
+      description:
+        'Local mode: Host names accepted besides localhost, 127.0.0.1, [::1] and the PUBLIC_BASE_URL host (comma-separated); any other Host gets 403, so a web page cannot drive the anonymous endpoint through DNS rebinding.',
+      example: 'elbow-dev.hospital.example.org',
+    },
+  ),
   PUBLIC_BASE_URL: setting(optionalString, {
     section: 'Server',
     description: 'Public https address of this bot; used for article links in answer cards.',
@@ -189,7 +201,23 @@ const ConfigSchema = z.object({
   }),
   MAX_CONCURRENT_TURNS: setting(z.coerce.number().int().min(1).default(64), {
     section: 'Limits',
-    description: 'Turns processed at once; up to 4x more wait, beyond that 503.',
+    description: 'Turns processed at once; up to 4x more wait (at most MAX_QUEUE_WAIT_MS), beyond that 503 + Retry-After.',
+  }),
+  MAX_QUEUE_WAIT_MS: setting(z.coerce.number().int().min(1).max(60_000).default(5000), {
+    section: 'Limits',
+    description: 'Longest a turn waits for a slot before it is answered 503 + Retry-After.',
+  }),
+  SHED_EVENT_LOOP_DELAY_MS: setting(z.coerce.number().int().min(1).default(250), {
+    section: 'Limits',
+    description: 'Event-loop delay (p99 over the last second) above which new turns are answered 503 at once, so /healthz stays fast.',
+  }),
+  IDENTITY_TIMEOUT_MS: setting(z.coerce.number().int().min(100).max(60_000).default(5000), {
+    section: 'Limits',
+    description: "Fetching the identity provider's metadata and signing keys gives up after this (then 503 + Retry-After; known keys keep serving).",
+  }),
+  CONNECTOR_TIMEOUT_MS: setting(z.coerce.number().int().min(100).max(60_000).default(5000), {
+    section: 'Limits',
+    description: 'Each outbound Bot Connector call (replies, proactive notices) gives up after this.',
   }),
   MAX_BODY_BYTES: setting(z.coerce.number().int().min(1024).default(256 * 1024), {
     section: 'Limits',

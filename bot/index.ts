@@ -2,11 +2,13 @@
 import 'dotenv/config';
 import { ConfigError, loadConfig } from './config.js';
 import { KnowledgeError } from './knowledge/load.js';
+import { routeConsoleToLogger } from './logger.js';
 import { createApp } from './web/app.js';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const app = await createApp(config);
+  routeConsoleToLogger(app.ctx.logger);
   if (config.localMode) {
     process.stdout.write(`Elbow is listening on ${config.publicBaseUrl} (local mode). Try it: ${config.publicBaseUrl}/chat\n`);
   }

@@ -39,3 +39,20 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
   };
   return destination ? pino(options, destination as never) : pino(options);
 }
+
+/** The first line of what a library printed, without its stack (an Error's message, or the printed text). */
+function firstLine(args: unknown[]): string {
+  const text = args.map((a) => (a instanceof Error ? `${a.name}: ${a.message}` : typeof a === 'string' ? a : String(a))).join(' ');
+  return text.split('\n', 1)[0]!.slice(0, 300);
+}
+
+/**
+ * Sends what libraries write with console.error / console.warn (botbuilder prints a rejected token's stack
+ * trace) through the logger instead of raw stderr: one redacted warn line, no stack. Process-wide, so only the
+ * entry point calls it.
+ */
+export function routeConsoleToLogger(logger: Logger): void {
+  const log = (...args: unknown[]) => logger.warn({ source: 'library' }, firstLine(args));
+  console.error = log;
+  console.warn = log;
+}

@@ -1,5 +1,6 @@
 /**
- * Soak test: `npm run soak -- [--seconds 60] [--connections 16] [--json]`.
+ * Soak test: `npm run soak -- [--seconds 60] [--connections 16] [--json]`; `--profile overload` floods a server
+ * with 400 clients instead (see soak-overload.ts).
  * Starts Elbow in-process on 127.0.0.1 (temp DATA_DIR, silent logs), drives it with autocannon on 127.0.0.1 only
  * with a realistic mix (golden-set questions, Solved / Not solved clicks, "talk to a person", small talk) from a
  * pool of simulated clinicians, samples RSS and heap every second, and reports throughput, latency, errors and
@@ -213,7 +214,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
 }
 
 /** Questions of the golden set that are how-to questions (escalations and urgent ones have their own share of the mix). */
-function goldenQuestions(): string[] {
+export function goldenQuestions(): string[] {
   const entries = YAML.parse(fs.readFileSync(path.resolve('knowledge/eval/golden.yml'), 'utf8')) as Array<{ q: string; expect: string; urgent?: boolean }>;
   const questions = entries.filter((e) => !e.urgent && e.expect !== 'escalate').map((e) => e.q);
   if (questions.length === 0) throw new Error('knowledge/eval/golden.yml has no questions');
@@ -268,7 +269,27 @@ function signed(n: number): string {
   return `${n >= 0 ? '+' : ''}${n}`;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+/** `--profile overload`: 400 clients for 15 s against a server in a child process (defaults overridable). */
+async function overloadMain(argv: string[]): Promise<void> {
+  const { runOverload, printOverload } = await import('./soak-overload.js');
+  const value = (name: string, fallback: number) => (argv.includes(`--${name}`) ? Number(argv[argv.indexOf(`--${name}`) + 1]) : fallback);
+  const report = await runOverload({ seconds: value('seconds', 15), connections: value('connections', 400) });
+  process.stdout.write(`${argv.includes('--json') ? JSON.stringify(report) : printOverload(report)}\n`);
+  process.exit(report.ok ? 0 : 1);
+}
+
+const isMain = process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href;
+if (isMain && process.argv.includes('--profile')) {
+  const profile = process.argv[process.argv.indexOf('--profile') + 1];
+  if (profile !== 'overload') {
+    process.stderr.write(`unknown --profile ${profile} (known: overload)\n`);
+    process.exit(2);
+  }
+  overloadMain(process.argv.slice(2)).catch((err) => {
+    process.stderr.write(`overload soak failed: ${(err as Error).stack ?? err}\n`);
+    process.exit(1);
+  });
+} else if (isMain) {
   const args = parseArgs(process.argv.slice(2));
   runSoak(args).then(
     (report) => {

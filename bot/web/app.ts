@@ -1,11 +1,6 @@
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import {
-  CloudAdapter,
-  ConversationState,
-  UserState,
-  type TurnContext,
-} from 'botbuilder';
+import { ConversationState, UserState, type TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { AnalyticsRecorder } from '../analytics/recorder.js';
@@ -22,16 +17,20 @@ import { createLogger } from '../logger.js';
 import { DbStorage } from '../store/bot-storage.js';
 import type { Db } from '../store/db.js';
 import { describeDb, openDb } from '../store/open.js';
+import { ElbowAdapter } from './adapter.js';
 import { registerAdmin } from './admin.js';
 import { createAuthentication } from './auth.js';
 import { registerChat } from './chat-page.js';
 import type { AppContext } from './context.js';
 import { DirectLine } from './directline/index.js';
+import { connectionDrain } from './drain.js';
+import { hostCheck } from './host-check.js';
 import { registerKbPages } from './kb-pages.js';
 import { registerLocalConnector } from './local-connector.js';
 import { registerPolicyPages } from './policy-pages.js';
 import { securityHeaders } from './security.js';
 import { createServer } from './server.js';
+import { LoadShedder } from './shed.js';
 import { registerStatic } from './static.js';
 import { startNoticesAndAlerts } from './notices-wiring.js';
 
@@ -52,7 +51,7 @@ export interface AppOverrides {
 export interface App {
   url: string;
   ctx: AppContext;
-  adapter: CloudAdapter;
+  adapter: ElbowAdapter;
   bot: ElbowBot;
   /**
    * Fails /readyz, keeps serving for `drainMs` so the load balancer stops sending, then stops accepting,
@@ -82,7 +81,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const ctx: AppContext = { config, db, knowledge, logger, now };
 
   const directLine = new DirectLine(ctx);
-  const adapter = new CloudAdapter(createAuthentication(config, directLine.routeConnectors));
+  const adapter = new ElbowAdapter(createAuthentication(config, logger, () => now().getTime(), directLine.routeConnectors));
   adapter.use(new TypingIndicator());
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     logger.error({ err: errorSummary(error), activityType: context.activity?.type }, 'turn failed');
@@ -111,7 +110,17 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   });
 
   let ready = false;
-  const server = createServer({ ctx, adapter, bot, isReady: () => ready });
+  const shedder = new LoadShedder({
+    maxActive: config.MAX_CONCURRENT_TURNS,
+    maxQueued: config.MAX_CONCURRENT_TURNS * 4,
+    maxWaitMs: config.MAX_QUEUE_WAIT_MS,
+    maxEventLoopDelayMs: config.SHED_EVENT_LOOP_DELAY_MS,
+    logger,
+  });
+  const server = createServer({ ctx, adapter, bot, shedder, isReady: () => ready });
+  const drain = connectionDrain(server);
+  server.pre(drain.handler);
+  if (config.localMode) server.pre(hostCheck([...config.ALLOWED_HOSTS, new URL(config.publicBaseUrl).host]));
   server.pre(securityHeaders());
   registerStatic(server);
   registerKbPages(server, ctx);
@@ -146,10 +155,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const close = (options: { drainMs?: number } = {}) =>
     (closing ??= (async () => {
       ready = false;
+      drain.begin();
       if (options.drainMs) await new Promise((resolve) => setTimeout(resolve, options.drainMs));
       watcher?.close();
       directLine.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await drain.close();
+      shedder.close();
       await helpDesk.stop();
       await notices.stop();
       await analytics.close().catch(() => undefined);

@@ -1,28 +1,32 @@
 import restify, { type Next, type Request, type Response, type Server } from 'restify';
-import type { CloudAdapter } from 'botbuilder';
 import type { ActivityHandler } from 'botbuilder';
 import { z } from 'zod';
+import type { ElbowAdapter } from './adapter.js';
 import type { AppContext } from './context.js';
 import { escalationStatus } from '../escalation/ticket.js';
-import { TurnLimiter } from './limiter.js';
+import type { LoadShedder } from './shed.js';
+import { createTurnService, shedEarly } from './turns.js';
 
 /** What the HTTP layer needs to serve the bot. */
 export interface ServerOptions {
   ctx: AppContext;
-  adapter: CloudAdapter;
+  adapter: ElbowAdapter;
   bot: ActivityHandler;
+  /** Decides whether a turn may run now (bounded slots, bounded line, event-loop delay). */
+  shedder: LoadShedder;
   /** Readiness: false while starting or shutting down. */
   isReady: () => boolean;
 }
 
 /** Creates the restify server with the Bot Framework endpoint, health checks and body limits. */
-export function createServer({ ctx, adapter, bot, isReady }: ServerOptions): Server {
+export function createServer({ ctx, adapter, bot, shedder, isReady }: ServerOptions): Server {
   const server = restify.createServer({ name: 'elbow', handleUncaughtExceptions: false });
-  const limiter = new TurnLimiter(ctx.config.MAX_CONCURRENT_TURNS, ctx.config.MAX_CONCURRENT_TURNS * 4);
+  const serveTurn = createTurnService({ ctx, adapter, bot, shedder });
   const reject = (req: Request, res: Response, status: number, error: string) => {
     ctx.logger.warn({ status, method: req.method, path: req.path?.(), reason: error }, 'request rejected');
     res.send(status, { error });
   };
+  server.pre(shedEarly(shedder));
   server.use(restify.plugins.queryParser({ mapParams: false }));
   server.use(jsonBody(ctx.config.MAX_BODY_BYTES, reject));
 
@@ -32,21 +36,7 @@ export function createServer({ ctx, adapter, bot, isReady }: ServerOptions): Ser
       reject(req, res, 400, checked.error);
       return;
     }
-    req.body = checked.activity;
-    if (!limiter.tryEnter()) {
-      res.header('Retry-After', '2');
-      res.send(503, { error: 'busy, try again shortly' });
-      return;
-    }
-    try {
-      await limiter.wait();
-      await adapter.process(req, res, (context) => bot.run(context));
-    } catch (err) {
-      ctx.logger.error({ err: { name: (err as Error).name, message: String((err as Error).message).slice(0, 200) } }, 'request failed');
-      if (!res.headersSent) res.send(500, { error: 'internal error' });
-    } finally {
-      limiter.leave();
-    }
+    await serveTurn(req, res, checked.activity);
   });
 
   server.get('/healthz', async (_req: Request, res: Response) => {
@@ -54,15 +44,21 @@ export function createServer({ ctx, adapter, bot, isReady }: ServerOptions): Ser
   });
 
   server.get('/readyz', async (_req: Request, res: Response) => {
+    const load = shedder.snapshot();
     if (!isReady()) {
-      res.send(503, { status: 'not ready' });
+      res.send(503, { status: 'not ready', load });
+      return;
+    }
+    // A full server is not ready for more: the load balancer should send the next clinician elsewhere.
+    if (load.saturated || load.lagging) {
+      res.send(503, { status: load.saturated ? 'saturated' : 'event loop lagging', load });
       return;
     }
     try {
       await withTimeout(ctx.db.ping(), READY_PING_MS);
-      res.send(200, { status: 'ready', articles: ctx.knowledge.current().articles.length, db: ctx.db.engine, escalation: escalationStatus(ctx.config) });
+      res.send(200, { status: 'ready', articles: ctx.knowledge.current().articles.length, db: ctx.db.engine, escalation: escalationStatus(ctx.config), load });
     } catch {
-      res.send(503, { status: 'database unavailable' });
+      res.send(503, { status: 'database unavailable', load });
     }
   });
 

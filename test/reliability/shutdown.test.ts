@@ -1,21 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
+import http from 'node:http';
 import path from 'node:path';
 import { expect } from 'chai';
 import { openDb } from '../../bot/store/open.js';
 import { teamsMessage } from '../helpers/app.js';
-import { startLocalConnector, type LocalConnector } from '../helpers/jwt.js';
-
-/** A port that was free a moment ago (the server binds it itself, so it must be known up front). */
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+import { freshDataDir } from '../helpers/engines.js';
+import { freePort } from '../helpers/ports.js';
+import { authEnv, startLocalConnector, startLocalIssuer, type LocalConnector } from '../helpers/jwt.js';
 
 /** Resolves with the first JSON log line on stdout that matches (no polling, no sleeping). */
 function logLine(child: ChildProcess, test: (line: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
@@ -44,7 +36,7 @@ function logLine(child: ChildProcess, test: (line: Record<string, unknown>) => b
 }
 
 describe('Graceful shutdown of the real server (SIGTERM)', function () {
-  this.timeout(60_000);
+  this.timeout(180_000);
   let connector: LocalConnector;
   let dataDir: string;
   let child: ChildProcess;
@@ -59,9 +51,14 @@ describe('Graceful shutdown of the real server (SIGTERM)', function () {
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('finishes in-flight turns, stops being ready, flushes analytics and exits 0 within 5 s', async () => {
+  /** Starts the real server (bot/index.ts) in a child process and resolves once it is ready. */
+  let stdout = '';
+  const startServer = async (env: Record<string, string> = {}): Promise<{ base: string; exited: Promise<number | null> }> => {
     const port = await freePort();
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'elbow-shutdown-'));
+    // A pre-migrated copy: PGlite's first start (initdb) alone can take most of the timeout on a busy machine.
+    dataDir = (await freshDataDir()).dir;
+    stderr = '';
+    stdout = '';
     child = spawn(process.execPath, ['--import', 'tsx', 'bot/index.ts'], {
       env: {
         ...process.env,
@@ -73,13 +70,23 @@ describe('Graceful shutdown of the real server (SIGTERM)', function () {
         MicrosoftAppId: '',
         DATABASE_URL: '',
         ESCALATION_WEBHOOK_URL: '',
+        ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     await logLine(child, (l) => l.msg === 'elbow ready');
-    const base = `http://127.0.0.1:${port}`;
+    return { base: `http://127.0.0.1:${port}`, exited };
+  };
+  afterEach(() => {
+    if (child && child.exitCode === null) child.kill('SIGKILL');
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('finishes in-flight turns, stops being ready, flushes analytics and exits 0 within 5 s', async () => {
+    const { base, exited } = await startServer();
     expect((await fetch(`${base}/readyz`)).status).to.equal(200);
 
     // Start a batch of turns; send SIGTERM as soon as the first one is answered, while the rest are in flight.
@@ -137,6 +144,86 @@ describe('Graceful shutdown of the real server (SIGTERM)', function () {
       expect(n, 'every answered turn is in the analytics').to.be.at.least(answered);
     } finally {
       await db.close();
+    }
+  });
+
+  it('lets 50 keep-alive clients leave without a single reset (Connection: close during the drain)', async () => {
+    const { base, exited } = await startServer();
+    const clients = 50;
+    const outcomes: Record<string, number> = {};
+    const note = (what: string) => (outcomes[what] = (outcomes[what] ?? 0) + 1);
+    let exitedYet = false;
+    void exited.then(() => (exitedYet = true));
+    // Each client has its own keep-alive connection; the server is told to stop while all of them hold one.
+    const agents = Array.from({ length: clients }, () => new http.Agent({ keepAlive: true, maxSockets: 1 }));
+    const get = (agent: http.Agent, path: string) =>
+      new Promise<string>((resolve) => {
+        const req = http.get(`${base}${path}`, { agent }, (res) => {
+          res.resume();
+          // During the drain every answer must tell the client to drop its connection.
+          res.on('end', () => resolve(`${res.statusCode}${res.headers.connection === 'close' ? '+close' : ''}`));
+        });
+        req.on('error', (err: Error & { code?: string }) => resolve(err.code ?? err.message));
+      });
+    for (const outcome of await Promise.all(agents.map((a) => get(a, '/healthz')))) expect(outcome).to.equal('200');
+
+    child.kill('SIGTERM');
+    // Half the clients act as a load balancer's traffic: they keep sending through the drain, on their kept-alive
+    // connections, until /readyz says 503. Then every client sends once more after the server has gone: on a
+    // connection the server left open that request is reset; on a cleanly closed one it is refused.
+    const busy = agents.slice(0, clients / 2).map(async (agent) => {
+      for (let outcome = ''; !outcome.startsWith('503') && !exitedYet; ) {
+        note(await get(agent, '/healthz'));
+        outcome = await get(agent, '/readyz');
+        note(outcome);
+      }
+    });
+    await Promise.all(busy);
+    const code = await exited;
+    const after = await Promise.all(agents.map((agent) => get(agent, '/healthz')));
+    after.forEach((outcome) => note(`after exit:${outcome}`));
+    agents.forEach((a) => a.destroy());
+    console.log(`      ${clients} keep-alive clients through SIGTERM: ${JSON.stringify(outcomes)}; exit ${code}`);
+
+    expect(code, stderr).to.equal(0);
+    expect(outcomes['503'], 'a drain answer without Connection: close').to.equal(undefined);
+    expect(outcomes['503+close'], 'every busy client saw /readyz fail during the drain').to.be.at.least(clients / 2);
+    expect(after, 'kept-alive connections were closed cleanly before exit').to.deep.equal(Array(clients).fill('ECONNREFUSED'));
+    for (const outcome of Object.keys(outcomes)) {
+      // Answered (200 before the drain, 503 from /readyz during it), or refused at connect once the port closed.
+      expect(outcome.replace(/^after exit:/, ''), 'no request is reset half-way').to.be.oneOf(['200', '200+close', '503+close', 'ECONNREFUSED']);
+    }
+  });
+
+  it('writes no botbuilder stack trace to stderr for rejected tokens: library output goes through the logger', async () => {
+    const issuer = await startLocalIssuer();
+    try {
+      const appId = '3f9a1c2e-5b7d-4e8f-9a0b-1c2d3e4f5a6b';
+      const { base, exited } = await startServer(authEnv(issuer, appId));
+      const claims = { aud: appId, serviceurl: connector.url };
+      const tokens = [
+        await issuer.token(claims, { expiresIn: -3600 }), // botbuilder prints the TokenExpiredError with its stack
+        await issuer.token(claims, { foreignKey: true }), // ... and "Error finding key for token" with the key
+        await issuer.token({ ...claims, aud: 'someone-else' }),
+      ];
+      for (const token of tokens) {
+        const res = await fetch(`${base}/api/messages`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify({ ...teamsMessage('reset my password'), serviceUrl: connector.url, deliveryMode: 'expectReplies' }),
+        });
+        expect(res.status).to.equal(401);
+        expect(await res.json()).to.deep.equal({ error: 'unauthorized' });
+      }
+      child.kill('SIGTERM');
+      expect(await exited).to.equal(0);
+      expect(stderr, 'stack traces on stderr').not.to.match(/^\s+at /m);
+      expect(stderr).not.to.match(/TokenExpiredError|Error finding key|BEGIN PUBLIC KEY/);
+      const lines = stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(lines.filter((l) => l.msg === 'request rejected' && l.status === 401)).to.have.length(tokens.length);
+      expect(lines.some((l) => l.source === 'library' && l.level === 40), 'library output logged as a warn line').to.equal(true);
+    } finally {
+      await issuer.close();
     }
   });
 });
