@@ -25,6 +25,8 @@ export interface SearchOptions {
   role?: AskerRole;
   /** Maximum hits returned (default 5). */
   limit?: number;
+  /** A weight factor per query group (same order as query.groups): scene-setting words of a long story count less. */
+  groupFactors?: number[];
 }
 
 /** Tuning knobs of the ranking; defaults checked on the golden and hold-out sets. */
@@ -61,6 +63,8 @@ interface ResolvedTerm {
 interface GroupTerms {
   weight: number;
   terms: ResolvedTerm[];
+  /** Boost factor of the group's terms in the lunr query (below 1 for scene-setting words). */
+  boost: number;
 }
 
 const KEY_FIELDS = ['title', 'questions', 'tags'];
@@ -94,22 +98,28 @@ function lookUpFuzzy(kb: KnowledgeBase, word: string): string[] {
 }
 
 /** Maps each query group to the index terms it can match (exact stems, else typo-tolerant ones). */
-function resolveGroups(kb: KnowledgeBase, query: NormalizedQuery): GroupTerms[] {
-  return query.groups.map((group) => {
-    if (!group.expanded && group.original.length === 1 && isOffTopicWord(group.original[0], kb.policy)) {
-      return { weight: SEARCH_TUNING.offTopicWeight, terms: [] };
-    }
-    const exact = [...new Set(group.terms.map(stem).filter((s) => kb.idf.has(s)))];
-    if (exact.length > 0) {
-      return { weight: Math.max(...exact.map((t) => kb.idf.get(t) ?? 0)), terms: exact.map((term) => ({ term, fuzzy: false })) };
-    }
-    const fuzzy = group.expanded ? [] : fuzzyAlternatives(kb, group.original.join(''));
-    if (fuzzy.length > 0) {
-      return { weight: Math.max(...fuzzy.map((t) => kb.idf.get(t) ?? 0)), terms: fuzzy.map((term) => ({ term, fuzzy: true })) };
-    }
-    const weight = group.original.some((t) => /\d/.test(t)) ? SEARCH_TUNING.unknownCodeWeight : SEARCH_TUNING.unknownWordWeight;
-    return { weight, terms: [] };
+function resolveGroups(kb: KnowledgeBase, query: NormalizedQuery, factors: number[] = []): GroupTerms[] {
+  return query.groups.map((group, i) => {
+    const resolved = resolveGroup(kb, group);
+    const factor = factors[i] ?? 1;
+    return { ...resolved, weight: resolved.weight * factor, boost: factor };
   });
+}
+
+function resolveGroup(kb: KnowledgeBase, group: NormalizedQuery['groups'][number]): Omit<GroupTerms, 'boost'> {
+  if (!group.expanded && group.original.length === 1 && isOffTopicWord(group.original[0], kb.policy)) {
+    return { weight: SEARCH_TUNING.offTopicWeight, terms: [] };
+  }
+  const exact = [...new Set(group.terms.map(stem).filter((s) => kb.idf.has(s)))];
+  if (exact.length > 0) {
+    return { weight: Math.max(...exact.map((t) => kb.idf.get(t) ?? 0)), terms: exact.map((term) => ({ term, fuzzy: false })) };
+  }
+  const fuzzy = group.expanded ? [] : fuzzyAlternatives(kb, group.original.join(''));
+  if (fuzzy.length > 0) {
+    return { weight: Math.max(...fuzzy.map((t) => kb.idf.get(t) ?? 0)), terms: fuzzy.map((term) => ({ term, fuzzy: true })) };
+  }
+  const weight = group.original.some((t) => /\d/.test(t)) ? SEARCH_TUNING.unknownCodeWeight : SEARCH_TUNING.unknownWordWeight;
+  return { weight, terms: [] };
 }
 
 /** One title or alternate question of an article, as index terms with their summed idf. */
@@ -194,14 +204,14 @@ function byScore(a: SearchHit, b: SearchHit): number {
 /** Ranks articles for a normalized query. Never throws on user text: queries use lunr's term API. */
 export function search(kb: KnowledgeBase, query: NormalizedQuery, options: SearchOptions = {}): SearchHit[] {
   const limit = options.limit ?? 5;
-  const groups = resolveGroups(kb, query);
+  const groups = resolveGroups(kb, query, options.groupFactors);
   const searchable = groups.filter((g) => g.terms.length > 0);
   if (searchable.length === 0) return [];
   const totalWeight = groups.reduce((sum, g) => sum + g.weight, 0) || 1;
 
   const results = kb.index.query((q) => {
     for (const group of searchable) {
-      const share = 1 / Math.sqrt(group.terms.length);
+      const share = group.boost / Math.sqrt(group.terms.length);
       for (const { term, fuzzy } of group.terms) {
         q.term(term, { usePipeline: false, boost: share * (fuzzy ? SEARCH_TUNING.fuzzyBoost : 1) });
       }
