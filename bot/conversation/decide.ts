@@ -3,6 +3,7 @@ import { asksForPerson, describesCurrentProblem, isClinicalQuestion, smalltalkKi
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
 import { isOffTopicWord, normalize } from '../knowledge/normalize.js';
 import { search, type SearchHit } from '../knowledge/search.js';
+import { statesFailure } from '../knowledge/focus.js';
 import { respell } from '../knowledge/spelling.js';
 import { clearStoryLead, storyFactors } from './story.js';
 
@@ -58,7 +59,19 @@ export const DECISION_TUNING = {
   phrasingMatch: 0.85,
   /** ...and this much more closely than any other hit's best phrasing is answered with it, whatever the scores. */
   phrasingLead: 0.3,
+  /** A near miss (see nearMiss) is only suspected when no title or alternate question of the top article is this close. */
+  nearMissSimilarity: 0.37,
 };
+
+/**
+ * A near-miss topic: no phrasing of the top article is close, it shares at most one informative word with the query (often in another sense,
+ * "code" of "code status" in "activation code") while the query has at least as much informative weight the
+ * article lacks. An EHR task no article covers is a gap to record, not a loosely related answer.
+ */
+function nearMiss(top: SearchHit): boolean {
+  const { matched, matchedWeight, missedWeight } = top.informative;
+  return top.similarity < DECISION_TUNING.nearMissSimilarity && matched <= 1 && missedWeight > 0 && missedWeight >= matchedWeight;
+}
 
 /** Confidence from the top article's coverage of the query and its lead over the runner-up. */
 export function confidenceOf(hits: SearchHit[]): number {
@@ -108,7 +121,7 @@ export function decide(kb: KnowledgeBase, rawText: string, options: DecideOption
   const meaningful = query.tokens.some((t) => t.replace(/[^\p{L}\p{N}]/gu, '').length >= 2);
   // A story (many words, one clause stating the problem) with a clear first candidate is answered, not asked about.
   const story = groupFactors !== undefined && meaningful && clearStoryLead(hits);
-  if (!top || !meaningful || (top.coverage < DECISION_TUNING.clarifyCoverage && !story)) {
+  if (!top || !meaningful || (top.coverage < DECISION_TUNING.clarifyCoverage && !story) || (!promoted && !story && nearMiss(top) && !statesFailure(text, kb.policy))) {
     return { ...base, outcome: 'no-match', hits, confidence };
   }
   const rivals = hits.filter((h) => h !== top && h.score >= top.score * DECISION_TUNING.candidateShare);

@@ -19,10 +19,15 @@ export function clausesOf(raw: string, policy: Policy): string[] {
   return clauses.map((c) => c.trim()).filter((c) => c.length > 0);
 }
 
-/** True when one clause states a failure, a complaint or the question (a `problem` rule of focus.yml). */
+/** True when one clause states a failure, a complaint or the question (a `failure` or `question` rule of focus.yml). */
 export function isProblemClause(clause: string, policy: Policy): boolean {
-  const text = prepare(clause);
-  return rulesOf(policy, 'focus', 'problem').some((r) => ruleMatches(r, text));
+  return statesFailure(clause, policy) || rulesOf(policy, 'focus', 'question').some((r) => ruleMatches(r, prepare(clause)));
+}
+
+/** True when the text states a failure or a complaint (a `failure` rule): otherwise it asks how to do a task. */
+export function statesFailure(text: string, policy: Policy): boolean {
+  const prepared = prepare(text);
+  return rulesOf(policy, 'focus', 'failure').some((r) => ruleMatches(r, prepared));
 }
 
 /**

@@ -17,6 +17,12 @@ export interface SearchHit {
   coverage: number;
   /** How closely (0..1) the query matches the article's most similar title or alternate question. */
   similarity: number;
+  /**
+   * How the match rests on the query's informative words (idf at least SEARCH_TUNING.informativeIdf, or unknown
+   * to the knowledge base): how many this article has in its title, questions or tags, and the summed weight of
+   * those it lacks entirely. "code status" -> the app's activation code: one informative word matched, one missed.
+   */
+  informative: { matched: number; matchedWeight: number; missedWeight: number };
 }
 
 /** Options for `search`. */
@@ -51,6 +57,8 @@ export const SEARCH_TUNING = {
   coverageWeight: 0.6,
   /** Score boost for the article whose title or one alternate question is most like the query: * (1 + b * similarity). */
   questionBoost: 1,
+  /** A query word at least this rare (idf) is informative: an answer should not rest on one while missing another. */
+  informativeIdf: 2.0,
   /** How many leading hits the phrasing boost re-ranks. */
   rerankDepth: 12,
 };
@@ -197,6 +205,20 @@ function groupCredit(group: GroupTerms, metadata: MatchMetadata): number {
   return best;
 }
 
+function informativeMatch(groups: GroupTerms[], metadata: MatchMetadata): SearchHit['informative'] {
+  const out = { matched: 0, matchedWeight: 0, missedWeight: 0 };
+  for (const g of groups) {
+    // Scene-setting words of a story (boost below 1) and everyday words are judged elsewhere.
+    if (g.boost < 1 || g.weight < SEARCH_TUNING.informativeIdf || g.weight === SEARCH_TUNING.offTopicWeight) continue;
+    const credit = groupCredit(g, metadata);
+    if (credit >= SEARCH_TUNING.fuzzyCredit) {
+      out.matched++;
+      out.matchedWeight += g.weight;
+    } else if (credit === 0) out.missedWeight += g.weight;
+  }
+  return out;
+}
+
 function byScore(a: SearchHit, b: SearchHit): number {
   return b.score - a.score || a.id.localeCompare(b.id);
 }
@@ -228,7 +250,8 @@ export function search(kb: KnowledgeBase, query: NormalizedQuery, options: Searc
       options.role && options.role !== 'other' && article && !article.roles.includes(options.role) && !article.roles.includes('everyone')
         ? SEARCH_TUNING.otherRoleFactor
         : 1;
-    return { id: result.ref, score: result.score * (1 - w + w * coverage) * roleFactor, coverage, similarity: 0 };
+    const informative = informativeMatch(groups, metadata);
+    return { id: result.ref, score: result.score * (1 - w + w * coverage) * roleFactor, coverage, similarity: 0, informative };
   });
   // The phrasing boost at most doubles a score: re-ranking the leading hits is enough and keeps search cheap.
   hits.sort(byScore);
