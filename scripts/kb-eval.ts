@@ -1,11 +1,12 @@
-/** npm run kb:eval -- [--json] [--gate] FILE : runs evaluation questions through decide(). */
+/** npm run kb:eval -- [--json] [--gate] [--by-length] FILE : runs evaluation questions through decide(). */
 import { computeMetrics, isCorrect, qualityGate, readEvalCases, runEval } from '../bot/knowledge/eval.js';
 import { openKnowledgeOrExit, parseArgs, runMain } from './cli.js';
+import { byLengthReport } from './eval-length.js';
 
 runMain(() => {
   const args = parseArgs(process.argv.slice(2));
   const file = args.positional[0];
-  if (!file) throw new Error('usage: npm run kb:eval -- [--json] [--gate] FILE');
+  if (!file) throw new Error('usage: npm run kb:eval -- [--json] [--gate] [--by-length] FILE');
   const cases = readEvalCases(file);
   const kb = openKnowledgeOrExit();
   const { results, metrics } = runEval(kb, cases);
@@ -33,6 +34,10 @@ runMain(() => {
     console.log(`urgent recall        ${(m.urgentRecall * 100).toFixed(1)} %`);
     console.log(`urgent false alarms  ${m.urgentFalseAlarms}`);
     for (const [k, v] of Object.entries(m.byExpectation)) console.log(`  ${k.padEnd(12)} ${v.correct}/${v.total}`);
+    if (args.flags.has('by-length')) {
+      console.log('by length (words)');
+      for (const line of byLengthReport(cases, results)) console.log(line);
+    }
   }
   if (args.flags.has('gate')) {
     const failures = qualityGate(metrics);

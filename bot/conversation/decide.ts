@@ -3,8 +3,10 @@ import { asksForPerson, describesCurrentProblem, isClinicalQuestion, smalltalkKi
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
 import { isOffTopicWord, normalize } from '../knowledge/normalize.js';
 import { search, type SearchHit } from '../knowledge/search.js';
+import { statesFailure } from '../knowledge/focus.js';
 import { respell } from '../knowledge/spelling.js';
 import { cutText } from '../text.js';
+import { clearStoryLead, storyFactors } from './story.js';
 
 /** What Elbow does with a message. */
 export type Outcome = 'answer' | 'clarify' | 'no-match' | 'decline' | 'smalltalk' | 'escalate';
@@ -58,7 +60,19 @@ export const DECISION_TUNING = {
   phrasingMatch: 0.85,
   /** ...and this much more closely than any other hit's best phrasing is answered with it, whatever the scores. */
   phrasingLead: 0.3,
+  /** A near miss (see nearMiss) is only suspected when no title or alternate question of the top article is this close. */
+  nearMissSimilarity: 0.37,
 };
+
+/**
+ * A near-miss topic: no phrasing of the top article is close, it shares at most one informative word with the query (often in another sense,
+ * "code" of "code status" in "activation code") while the query has at least as much informative weight the
+ * article lacks. An EHR task no article covers is a gap to record, not a loosely related answer.
+ */
+function nearMiss(top: SearchHit): boolean {
+  const { matched, matchedWeight, missedWeight } = top.informative;
+  return top.similarity < DECISION_TUNING.nearMissSimilarity && matched <= 1 && missedWeight > 0 && missedWeight >= matchedWeight;
+}
 
 /** Confidence from the top article's coverage of the query and its lead over the runner-up. */
 export function confidenceOf(hits: SearchHit[]): number {
@@ -87,7 +101,8 @@ export function decide(kb: KnowledgeBase, rawText: string, options: DecideOption
   });
   const correctedText = corrected?.join(' ');
   const base = { articleId: null, candidates: [] as string[], urgent, confidence: 0, hits: [] as SearchHit[], truncated, ...(correctedText ? { correctedText } : {}) };
-  const found = query.groups.length > 0 ? search(kb, query, { role: options.role, limit: systemRisk ? 10 : 5 }) : [];
+  const groupFactors = storyFactors(kb, text, query);
+  const found = query.groups.length > 0 ? search(kb, query, { role: options.role, limit: systemRisk ? 10 : 5, groupFactors }) : [];
   const urgentHit = systemRisk ? urgentArticle(kb, found) : undefined;
   const ranked = urgentHit ? [urgentHit, ...found.filter((h) => h !== urgentHit)].slice(0, 5) : found;
   const phrased = closestPhrasing(ranked);
@@ -105,13 +120,15 @@ export function decide(kb: KnowledgeBase, rawText: string, options: DecideOption
   const top = hits[0];
   // One or two stray characters ("x", "1", "?!") say nothing to search on, whatever they happen to match.
   const meaningful = query.tokens.some((t) => t.replace(/[^\p{L}\p{N}]/gu, '').length >= 2);
-  if (!top || !meaningful || top.coverage < DECISION_TUNING.clarifyCoverage) {
+  // A story (many words, one clause stating the problem) with a clear first candidate is answered, not asked about.
+  const story = groupFactors !== undefined && meaningful && clearStoryLead(hits);
+  if (!top || !meaningful || (top.coverage < DECISION_TUNING.clarifyCoverage && !story) || (!promoted && !story && nearMiss(top) && !statesFailure(text, kb.policy))) {
     return { ...base, outcome: 'no-match', hits, confidence };
   }
   const rivals = hits.filter((h) => h !== top && h.score >= top.score * DECISION_TUNING.candidateShare);
   const margin = hits[1] ? (top.score - hits[1].score) / top.score : 1;
   const clearLead = promoted || rivals.length === 0 || (confidence >= DECISION_TUNING.answerConfidence && margin >= DECISION_TUNING.answerMargin);
-  if (top.coverage >= DECISION_TUNING.answerCoverage && clearLead) {
+  if ((top.coverage >= DECISION_TUNING.answerCoverage && clearLead) || story) {
     const article = kb.byId.get(top.id);
     return {
       ...base,

@@ -1,4 +1,5 @@
 import { asksForPerson, clinicalWordClass, isClinicalQuestion, isUrgent, prepare, smalltalkKind } from './intents.js';
+import { isProblemClause } from './focus.js';
 import { isOffTopicWord, normalize } from './normalize.js';
 import { ruleMatches, type Policy, type PolicyRule } from './policy.js';
 import type { SynonymMap } from './synonyms.js';
@@ -21,6 +22,7 @@ const KIND_ROLE: Record<string, 'positive' | 'exception' | 'part'> = {
   advice: 'positive', 'ehr-task': 'exception', framed: 'positive', item: 'part',
   person: 'positive', 'not-person': 'exception',
   urgent: 'positive', 'system-risk': 'positive', 'not-now': 'exception', 'not-urgent': 'exception', 'problem-now': 'part',
+  failure: 'positive', question: 'positive', 'clause-break': 'part',
   greeting: 'positive', thanks: 'positive', bye: 'positive', about: 'positive', howareyou: 'positive', ack: 'positive',
 };
 
@@ -29,6 +31,7 @@ function classifier(file: string, rule: PolicyRule, policy: Policy): ((text: str
   if (file === 'escalate') return (t) => asksForPerson(t, policy);
   if (file === 'urgency') return (t) => isUrgent(t, policy);
   if (file === 'smalltalk') return (t) => smalltalkKind(t, policy) === rule.kind;
+  if (file === 'focus') return (t) => isProblemClause(t, policy);
   return undefined;
 }
 

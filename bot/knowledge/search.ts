@@ -19,6 +19,12 @@ export interface SearchHit {
   coverage: number;
   /** How closely (0..1) the query matches the article's most similar title or alternate question. */
   similarity: number;
+  /**
+   * How the match rests on the query's informative words (idf at least SEARCH_TUNING.informativeIdf, or unknown
+   * to the knowledge base): how many this article has in its title, questions or tags, and the summed weight of
+   * those it lacks entirely. "code status" -> the app's activation code: one informative word matched, one missed.
+   */
+  informative: { matched: number; matchedWeight: number; missedWeight: number };
 }
 
 /** Options for `search`. */
@@ -27,6 +33,8 @@ export interface SearchOptions {
   role?: AskerRole;
   /** Maximum hits returned (default 5). */
   limit?: number;
+  /** A weight factor per query group (same order as query.groups): scene-setting words of a long story count less. */
+  groupFactors?: number[];
 }
 
 /** Tuning knobs of the ranking; defaults checked on the golden and hold-out sets. */
@@ -51,6 +59,8 @@ export const SEARCH_TUNING = {
   coverageWeight: 0.6,
   /** Score boost for the article whose title or one alternate question is most like the query: * (1 + b * similarity). */
   questionBoost: 1,
+  /** A query word at least this rare (idf) is informative: an answer should not rest on one while missing another. */
+  informativeIdf: 2.0,
   /** How many leading hits the phrasing boost re-ranks. */
   rerankDepth: 12,
 };
@@ -63,6 +73,8 @@ interface ResolvedTerm {
 interface GroupTerms {
   weight: number;
   terms: ResolvedTerm[];
+  /** Boost factor of the group's terms in the lunr query (below 1 for scene-setting words). */
+  boost: number;
 }
 
 const KEY_FIELDS = ['title', 'questions', 'tags'];
@@ -96,22 +108,28 @@ function lookUpFuzzy(kb: KnowledgeBase, word: string): string[] {
 }
 
 /** Maps each query group to the index terms it can match (exact stems, else typo-tolerant ones). */
-function resolveGroups(kb: KnowledgeBase, query: NormalizedQuery): GroupTerms[] {
-  return query.groups.map((group) => {
-    if (!group.expanded && group.original.length === 1 && isOffTopicWord(group.original[0], kb.policy)) {
-      return { weight: SEARCH_TUNING.offTopicWeight, terms: [] };
-    }
-    const exact = [...new Set(group.terms.map(stem).filter((s) => kb.idf.has(s)))];
-    if (exact.length > 0) {
-      return { weight: Math.max(...exact.map((t) => kb.idf.get(t) ?? 0)), terms: exact.map((term) => ({ term, fuzzy: false })) };
-    }
-    const fuzzy = group.expanded ? [] : fuzzyAlternatives(kb, group.original.join(''));
-    if (fuzzy.length > 0) {
-      return { weight: Math.max(...fuzzy.map((t) => kb.idf.get(t) ?? 0)), terms: fuzzy.map((term) => ({ term, fuzzy: true })) };
-    }
-    const weight = group.original.some((t) => /\d/.test(t)) ? SEARCH_TUNING.unknownCodeWeight : SEARCH_TUNING.unknownWordWeight;
-    return { weight, terms: [] };
+function resolveGroups(kb: KnowledgeBase, query: NormalizedQuery, factors: number[] = []): GroupTerms[] {
+  return query.groups.map((group, i) => {
+    const resolved = resolveGroup(kb, group);
+    const factor = factors[i] ?? 1;
+    return { ...resolved, weight: resolved.weight * factor, boost: factor };
   });
+}
+
+function resolveGroup(kb: KnowledgeBase, group: NormalizedQuery['groups'][number]): Omit<GroupTerms, 'boost'> {
+  if (!group.expanded && group.original.length === 1 && isOffTopicWord(group.original[0], kb.policy)) {
+    return { weight: SEARCH_TUNING.offTopicWeight, terms: [] };
+  }
+  const exact = [...new Set(group.terms.map(stem).filter((s) => kb.idf.has(s)))];
+  if (exact.length > 0) {
+    return { weight: Math.max(...exact.map((t) => kb.idf.get(t) ?? 0)), terms: exact.map((term) => ({ term, fuzzy: false })) };
+  }
+  const fuzzy = group.expanded ? [] : fuzzyAlternatives(kb, group.original.join(''));
+  if (fuzzy.length > 0) {
+    return { weight: Math.max(...fuzzy.map((t) => kb.idf.get(t) ?? 0)), terms: fuzzy.map((term) => ({ term, fuzzy: true })) };
+  }
+  const weight = group.original.some((t) => /\d/.test(t)) ? SEARCH_TUNING.unknownCodeWeight : SEARCH_TUNING.unknownWordWeight;
+  return { weight, terms: [] };
 }
 
 /** One title or alternate question of an article, as index terms with their summed idf. */
@@ -189,6 +207,20 @@ function groupCredit(group: GroupTerms, metadata: MatchMetadata): number {
   return best;
 }
 
+function informativeMatch(groups: GroupTerms[], metadata: MatchMetadata): SearchHit['informative'] {
+  const out = { matched: 0, matchedWeight: 0, missedWeight: 0 };
+  for (const g of groups) {
+    // Scene-setting words of a story (boost below 1) and everyday words are judged elsewhere.
+    if (g.boost < 1 || g.weight < SEARCH_TUNING.informativeIdf || g.weight === SEARCH_TUNING.offTopicWeight) continue;
+    const credit = groupCredit(g, metadata);
+    if (credit >= SEARCH_TUNING.fuzzyCredit) {
+      out.matched++;
+      out.matchedWeight += g.weight;
+    } else if (credit === 0) out.missedWeight += g.weight;
+  }
+  return out;
+}
+
 function byScore(a: SearchHit, b: SearchHit): number {
   return b.score - a.score || a.id.localeCompare(b.id);
 }
@@ -201,7 +233,7 @@ export function searchClauses(kb: KnowledgeBase, query: NormalizedQuery): TermCl
 function clausesFor(searchable: GroupTerms[]): TermClause[] {
   const clauses: TermClause[] = [];
   for (const group of searchable) {
-    const share = 1 / Math.sqrt(group.terms.length);
+    const share = group.boost / Math.sqrt(group.terms.length);
     for (const { term, fuzzy } of group.terms) clauses.push({ term, boost: share * (fuzzy ? SEARCH_TUNING.fuzzyBoost : 1) });
   }
   return clauses;
@@ -210,7 +242,7 @@ function clausesFor(searchable: GroupTerms[]): TermClause[] {
 /** Ranks articles for a normalized query. Never throws on user text: queries use lunr's term API. */
 export function search(kb: KnowledgeBase, query: NormalizedQuery, options: SearchOptions = {}): SearchHit[] {
   const limit = options.limit ?? 5;
-  const groups = resolveGroups(kb, query);
+  const groups = resolveGroups(kb, query, options.groupFactors);
   const searchable = groups.filter((g) => g.terms.length > 0);
   if (searchable.length === 0) return [];
   const totalWeight = groups.reduce((sum, g) => sum + g.weight, 0) || 1;
@@ -236,7 +268,7 @@ export function search(kb: KnowledgeBase, query: NormalizedQuery, options: Searc
         : 1;
     const score = result.score * (1 - w + w * coverage) * roleFactor;
     floor.add(score);
-    hits.push({ id: result.ref, score, coverage, similarity: 0 });
+    hits.push({ id: result.ref, score, coverage, similarity: 0, informative: informativeMatch(groups, metadata) });
   }
   // The phrasing boost at most doubles a score: re-ranking the leading hits is enough and keeps search cheap.
   hits.sort(byScore);

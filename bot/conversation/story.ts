@@ -1,0 +1,42 @@
+import { focusWords } from '../knowledge/focus.js';
+import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
+import type { NormalizedQuery } from '../knowledge/normalize.js';
+import type { SearchHit } from '../knowledge/search.js';
+import { respell } from '../knowledge/spelling.js';
+import { tokenize } from '../knowledge/tokenize.js';
+
+/** Tuning of long, story-style messages; checked by word-count bucket on every set (kb:eval --by-length). */
+export const STORY_TUNING = {
+  /** Messages of at least this many words are read as a story: the problem clause gets the weight. */
+  storyWords: 15,
+  /** Weight factor of a word found only in scene-setting clauses. */
+  sceneFactor: 0.35,
+  /** A story is answered with its top article when that scores at least this many times the runner-up... */
+  storyLead: 1.6,
+  /** ...and covers at least this share of the (focus-weighted) query. */
+  storyCoverage: 0.28,
+};
+
+/**
+ * True when a story's top hit is a clear first candidate: a long message always leaves scene words unmatched, so
+ * its coverage stays low even for the right article; a wide score lead is the evidence instead of asking.
+ */
+export function clearStoryLead(hits: SearchHit[]): boolean {
+  const [top, second] = hits;
+  if (!top || top.coverage < STORY_TUNING.storyCoverage) return false;
+  return !second || top.score >= second.score * STORY_TUNING.storyLead;
+}
+
+/**
+ * Per-group weight factors for a long message (see focus.ts): 1 for words of the clauses that state the problem,
+ * STORY_TUNING.sceneFactor for words only in scene-setting. Undefined for short messages or without a clear focus.
+ */
+export function storyFactors(kb: KnowledgeBase, text: string, query: NormalizedQuery): number[] | undefined {
+  if (query.tokens.length < STORY_TUNING.storyWords) return undefined;
+  const focus = focusWords(text, kb.policy);
+  if (!focus) return undefined;
+  // The groups hold respelled words: respell the focus words the same way.
+  const words = new Set([...focus, ...respell(kb, [...focus])]);
+  for (const w of [...words]) for (const t of tokenize(w)) words.add(t);
+  return query.groups.map((g) => (g.original.some((t) => words.has(t)) ? 1 : STORY_TUNING.sceneFactor));
+}

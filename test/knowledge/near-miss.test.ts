@@ -1,0 +1,29 @@
+import path from 'node:path';
+import { expect } from 'chai';
+import { decide } from '../../bot/conversation/decide.js';
+import { statesFailure } from '../../bot/knowledge/focus.js';
+import { buildKnowledgeBase, type KnowledgeBase } from '../../bot/knowledge/knowledge-base.js';
+
+/** Issue 12 item 5: EHR tasks no article covers get no-match (a gap), not an article sharing one word. */
+describe('knowledge: near-miss topics', () => {
+  let kb: KnowledgeBase;
+  before(() => {
+    kb = buildKnowledgeBase(path.resolve('knowledge'));
+  });
+
+  it('says no-match when the top article shares one informative word and misses another', () => {
+    for (const q of ['where do i update code status', 'how do i enter a consult to cardiology', 'how do i change the patients preferred name and pronouns']) {
+      const d = decide(kb, q);
+      expect(d.outcome, q).to.equal('no-match');
+      const top = d.hits[0];
+      expect(top.informative.matched, q).to.be.at.most(1);
+      expect(top.informative.missedWeight, q).to.be.at.least(top.informative.matchedWeight);
+    }
+  });
+
+  it('still answers a task an article covers, and a failure report that misses a word', () => {
+    expect(decide(kb, 'how do i set up microsoft authenticator for work login').articleId).to.equal('multi-factor-authentication');
+    expect(statesFailure('rover keeps logging me out', kb.policy)).to.equal(true);
+    expect(decide(kb, 'rover keeps logging me out').outcome).to.equal('answer');
+  });
+});

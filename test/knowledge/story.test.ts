@@ -1,0 +1,68 @@
+import path from 'node:path';
+import { expect } from 'chai';
+import { decide } from '../../bot/conversation/decide.js';
+import { storyFactors } from '../../bot/conversation/story.js';
+import { clausesOf, focusWords, isProblemClause } from '../../bot/knowledge/focus.js';
+import { buildKnowledgeBase, type KnowledgeBase } from '../../bot/knowledge/knowledge-base.js';
+import { normalize } from '../../bot/knowledge/normalize.js';
+
+/** Issue 12 item 4: long, story-style questions are read by the clause that states the problem. */
+describe('knowledge: long story-style questions', () => {
+  let kb: KnowledgeBase;
+  before(() => {
+    kb = buildKnowledgeBase(path.resolve('knowledge'));
+  });
+
+  const story =
+    "i'm on nights and my patient in 12 just came back from ct and when i went to chart his vitals the blood pressure from the monitor never showed up in the flowsheet";
+
+  it('splits a story into clauses and finds the one that states the problem', () => {
+    const clauses = clausesOf(story, kb.policy);
+    expect(clauses.length).to.be.greaterThan(2);
+    expect(clauses.filter((c) => isProblemClause(c, kb.policy))).to.deep.equal([
+      'i went to chart his vitals the blood pressure from the monitor never showed up in the flowsheet',
+    ]);
+    const focus = focusWords(story, kb.policy);
+    expect(focus?.has('monitor')).to.equal(true);
+    expect(focus?.has('nights')).to.equal(false);
+  });
+
+  it('has no focus when there is one clause, or when every clause states a problem', () => {
+    expect(focusWords('printer not printing', kb.policy)).to.equal(null);
+    expect(focusWords('printer wont print and the scanner is broken', kb.policy)).to.equal(null);
+  });
+
+  it('weighs scene-setting words less, only in long messages', () => {
+    const factors = storyFactors(kb, story, normalize(story, kb.synonyms, 40, kb.policy));
+    const groups = normalize(story, kb.synonyms, 40, kb.policy).groups;
+    const of = (word: string) => factors?.[groups.findIndex((g) => g.original.includes(word))];
+    expect(of('monitor')).to.equal(1);
+    expect(of('nights')).to.be.lessThan(1);
+    const short = 'monitor vitals never showed up, i was on nights';
+    expect(storyFactors(kb, short, normalize(short, kb.synonyms, 40, kb.policy))).to.equal(undefined);
+  });
+
+  it('answers a clear first candidate of a story instead of asking', () => {
+    const cases: [string, string][] = [
+      [
+        'my patient is being discharged home this afternoon and the family wants the instructions, but when i open the discharge navigator half the sections are greyed out and i cant finish',
+        'discharge-order-and-navigator',
+      ],
+      [
+        'just finished a 12 hour shift and realized i forgot to chart a dressing change i did at noon, how do i go back and put it in now',
+        'late-entry-documentation',
+      ],
+    ];
+    for (const [q, article] of cases) {
+      const d = decide(kb, q);
+      expect(d.outcome, q).to.equal('answer');
+      expect(d.articleId, q).to.equal(article);
+    }
+  });
+
+  it('still asks when two articles fit a story about equally', () => {
+    const d = decide(kb, story);
+    expect(d.outcome).to.equal('clarify');
+    expect(d.candidates[0]).to.equal('device-data-not-flowing');
+  });
+});
