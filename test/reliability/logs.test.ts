@@ -138,7 +138,11 @@ describe('Logs: no PHI, one line per turn', () => {
 
     // A ticket insert that fails with PHI in the database error.
     failTickets = true;
-    const failed = await send('pt Okonkwo MRN 48213377 needs a person, talk to a person');
+    // In another conversation: in this one, a second ask joins the open ticket instead of inserting one.
+    const failed = await app.send({
+      ...teamsMessage('pt Okonkwo MRN 48213377 needs a person, talk to a person', { user: '29:phi-user-2', name: 'Nurse Test' }),
+      serviceUrl: connector.url,
+    });
     failTickets = false;
     turns++;
     expect(textOf(failed.activities)).to.match(/call the help desk/i);
