@@ -3,7 +3,7 @@ import 'dotenv/config';
 import { ConfigError, loadConfig } from './config.js';
 import { KnowledgeError } from './knowledge/load.js';
 import { routeConsoleToLogger } from './logger.js';
-import { createApp } from './web/app.js';
+import { createApp } from './app.js';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);

@@ -1,4 +1,4 @@
-import type { Outcome } from '../conversation/decide.js';
+import type { Outcome } from '../knowledge/decide.js';
 
 /** One answered message, as the analytics see it. `question` is redacted by the recorder before it is stored. */
 export interface TurnEvent {

@@ -1,5 +1,4 @@
 import { isStale, type Article } from '../knowledge/article.js';
-import { openTickets } from '../escalation/tickets.js';
 import type { TicketStatus } from '../escalation/ticket.js';
 import type { Sql } from '../store/db.js';
 import type { ReportWindow } from './window.js';
@@ -239,9 +238,14 @@ export async function openTicketReport(db: Sql, limit = 20): Promise<{ count: nu
   const [table] = await db.query<{ name: string | null }>(`SELECT to_regclass('tickets')::text AS name`);
   if (!table?.name) return null;
   const [{ count }] = await db.query<{ count: number }>('SELECT count(*)::int AS count FROM tickets WHERE status = ANY($1::text[])', [[...WAITING_STATUSES]]);
-  const tickets = await openTickets(db, limit);
+  // The dashboard's own read of the tickets table (urgent first, then oldest), not the escalation module's.
+  const tickets = await db.query<{ id: string; created_at: Date | string; status: TicketStatus; urgency: 'urgent' | 'normal'; queue: string; role: string | null }>(
+    `SELECT id, created_at, status, urgency, queue, role FROM tickets WHERE status = ANY($1::text[])
+     ORDER BY (urgency = 'urgent') DESC, created_at ASC LIMIT $2`,
+    [[...WAITING_STATUSES], limit],
+  );
   return {
     count,
-    tickets: tickets.map((t) => ({ id: t.id, createdAt: t.createdAt.toISOString(), status: t.status, urgency: t.urgency, queue: t.queue, role: t.role })),
+    tickets: tickets.map((t) => ({ id: t.id, createdAt: new Date(t.created_at).toISOString(), status: t.status, urgency: t.urgency, queue: t.queue, role: t.role })),
   };
 }

@@ -13,10 +13,10 @@ import {
 } from 'botbuilder';
 import type { AnalyticsSink, TurnEvent } from '../analytics/events.js';
 import type { AskerRole, Article } from '../knowledge/article.js';
-import type { AppContext } from '../web/context.js';
+import type { AppContext } from '../context.js';
 import { answerCard, answerText, articleListCard, clarifyCard, escalationOfferCard, parseCardValue, roleCard, type AdaptiveCard, type CardValue } from './cards.js';
 import { parseCommand, type Command } from './commands.js';
-import { decide, type Decision } from './decide.js';
+import { decide, type Decision } from '../knowledge/decide.js';
 import type { HelpDesk } from './handoff.js';
 import type { NoticeDesk } from './notice-desk.js';
 import { EXAMPLE_QUESTIONS, MESSAGES, SMALLTALK_REPLIES } from './messages.js';

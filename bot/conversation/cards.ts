@@ -1,16 +1,7 @@
+import { adaptiveCard, type AdaptiveCard, type CardAction, type CardElement } from '../adaptive-card.js';
 import type { AskerRole, Article } from '../knowledge/article.js';
 
-/** An Adaptive Card (schema 1.5) as plain JSON. */
-export interface AdaptiveCard {
-  type: 'AdaptiveCard';
-  $schema: string;
-  version: '1.5';
-  body: CardElement[];
-  actions?: CardAction[];
-  msteams?: { width: 'Full' };
-}
-export type CardElement = Record<string, unknown> & { type: string };
-export type CardAction = Record<string, unknown> & { type: string; title: string };
+export type { AdaptiveCard, CardAction, CardElement };
 
 /** What a card button sends back (Action.Submit data / messageBack value). */
 export type CardValue =
@@ -24,12 +15,6 @@ export type CardValue =
   | { action: 'ticket.take'; ticketId: string }
   | { action: 'notice.subscribe'; noticeId: string };
 
-const SCHEMA = 'http://adaptivecards.io/schemas/adaptive-card.json';
-
-/** An Adaptive Card 1.5 envelope (schema, version, full width in Teams) around a body and actions. */
-export function adaptiveCard(body: CardElement[], actions: CardAction[] = []): AdaptiveCard {
-  return { type: 'AdaptiveCard', $schema: SCHEMA, version: '1.5', body, ...(actions.length ? { actions } : {}), msteams: { width: 'Full' } };
-}
 
 function text(value: string, extra: Record<string, unknown> = {}): CardElement {
   return { type: 'TextBlock', text: value, wrap: true, ...extra };

@@ -2,7 +2,7 @@ import { TurnContext, type Activity } from 'botbuilder';
 import type { Config } from '../config.js';
 import { withTimeout } from '../timeout.js';
 import { cutText } from '../text.js';
-import type { AppContext } from '../web/context.js';
+import type { AppContext } from '../context.js';
 import { teamsContact } from './contact.js';
 import type { HelpDesk, TicketSummary } from './handoff.js';
 import { localTime, MESSAGES } from './messages.js';

@@ -1,7 +1,7 @@
 import type { CloudAdapter } from 'botbuilder';
 import type { EscalationRequest, HelpDesk, TakeResult, TicketSummary } from '../conversation/handoff.js';
 import { withTimeout } from '../timeout.js';
-import type { AppContext } from '../web/context.js';
+import type { AppContext } from '../context.js';
 import { OutboxWorker, type Deliverer } from './outbox.js';
 import { handoffEvent, teamsChannelDeliverer } from './teams-channel.js';
 import { deliveryChannels, missingDeliverySettings, type Ticket } from './ticket.js';

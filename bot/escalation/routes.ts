@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
-import type { AppContext } from '../web/context.js';
+import type { AppContext } from '../context.js';
 import { TICKET_STATUSES, type Ticket } from './ticket.js';
 import { updateTicketStatus } from './tickets.js';
 

@@ -7,7 +7,7 @@ import {
   type CloudAdapter,
   type ConversationReference,
 } from 'botbuilder';
-import { adaptiveCard, type AdaptiveCard } from '../conversation/cards.js';
+import { adaptiveCard, type AdaptiveCard } from '../adaptive-card.js';
 import type { Deliverer } from './outbox.js';
 import { ticketTranscript, type Ticket } from './ticket.js';
 

@@ -1,5 +1,5 @@
 import type { ConversationReference } from 'botbuilder';
-import { TRANSCRIPT_LINES, type ConversationData, type TranscriptLine } from '../conversation/state.js';
+import type { ConversationData, TranscriptLine } from '../conversation/state.js';
 import { redact } from '../privacy/redact.js';
 import { cutText } from '../text.js';
 
@@ -97,9 +97,12 @@ export function escalationStatus(config: Parameters<typeof deliveryChannels>[0])
   return { delivery: deliveryChannels(config), missing: missingDeliverySettings(config) };
 }
 
-/** The transcript as a ticket keeps it: the last TRANSCRIPT_LINES (20) lines, each redacted (again: cheap and safe). */
+/** Lines of conversation a ticket keeps: as many as the conversation state holds (conversation/state.ts). */
+const TICKET_TRANSCRIPT_LINES = 20;
+
+/** The transcript as a ticket keeps it: the last TICKET_TRANSCRIPT_LINES lines, each redacted (again: cheap and safe). */
 export function ticketTranscript(transcript: readonly TranscriptTurn[]): TranscriptTurn[] {
-  return transcript.slice(-TRANSCRIPT_LINES).map((turn) => ({
+  return transcript.slice(-TICKET_TRANSCRIPT_LINES).map((turn) => ({
     from: turn.from === 'bot' ? 'bot' : 'user',
     text: cutText(redact(String(turn.text ?? '')), 2000),
     at: String(turn.at ?? ''),

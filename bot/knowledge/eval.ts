@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import YAML from 'yaml';
 import { z } from 'zod';
-import { decide, type Decision } from '../conversation/decide.js';
+import { decide, type Decision } from './decide.js';
 import type { KnowledgeBase } from './knowledge-base.js';
 
 /** One evaluation question: what is asked, by whom, and what Elbow should do. */

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { KnowledgeHolder } from '../web/context.js';
+import type { KnowledgeHolder } from '../context.js';
 import { buildInWorker } from './index-worker.js';
 import { hashSources, knowledgeBaseFromSerialized, type KnowledgeBase } from './knowledge-base.js';
 import { policyFor } from './policy.js';

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { ActivityTypes, CardFactory, TeamsInfo, type Activity, type CloudAdapter, type ConversationReference } from 'botbuilder';
-import { adaptiveCard, type AdaptiveCard } from '../conversation/cards.js';
+import { adaptiveCard, type AdaptiveCard } from '../adaptive-card.js';
 import { PermanentDeliveryError, RetryLaterError, retryDelayMs } from '../escalation/outbox.js';
-import type { AppContext } from '../web/context.js';
+import type { AppContext } from '../context.js';
 import { claimAlertDeliveries, settleAlertDelivery, type Alert } from './alerts.js';
 
 /** Delivers one alert on one channel; throws to retry (PermanentDeliveryError: never). */

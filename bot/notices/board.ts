@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { isActive, loadNotices, type Notice } from '../knowledge/notices.js';
-import type { AppContext } from '../web/context.js';
+import type { AppContext } from '../context.js';
 import { noticeEnds, storedNotices } from './store.js';
 
 /** How often the stored notices are re-read, so a notice posted on another instance shows up here. */

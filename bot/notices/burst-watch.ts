@@ -1,7 +1,7 @@
 import type { AnalyticsSink } from '../analytics/events.js';
 import { articleBursts, burstHistory, gapBursts, windowCounts, type Burst, type BurstHistory } from '../analytics/bursts.js';
 import { redact } from '../privacy/redact.js';
-import type { AppContext } from '../web/context.js';
+import type { AppContext } from '../context.js';
 import { endAlerts, openAlert, openAlerts } from './alerts.js';
 
 /** The usual rates change slowly: re-read them at most this often. */

@@ -1,4 +1,4 @@
-import type { AdaptiveCard, CardAction, CardElement } from '../conversation/cards.js';
+import type { AdaptiveCard, CardAction, CardElement } from '../adaptive-card.js';
 import type { Notice } from '../knowledge/notices.js';
 
 /** What the "Tell me when it's fixed" button sends back. */

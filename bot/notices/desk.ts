@@ -1,6 +1,6 @@
 import type { CloudAdapter } from 'botbuilder';
 import type { NoticeDesk } from '../conversation/notice-desk.js';
-import type { AppContext } from '../web/context.js';
+import type { AppContext } from '../context.js';
 import type { NoticeBoard } from './board.js';
 import { NOTICE_MESSAGES, noticesText, withNotices } from './cards.js';
 import { claimSubscribers, pendingSubscriptionNotices, subscribe } from './store.js';

@@ -1,5 +1,5 @@
 import { notHelpfulArticles, staleArticles } from '../analytics/reports.js';
-import type { AppContext } from '../web/context.js';
+import type { AppContext } from '../context.js';
 import { openAlert } from './alerts.js';
 
 /** The ISO week of a date, e.g. "2026-W49" (weeks start on Monday, UTC). */

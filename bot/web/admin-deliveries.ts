@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { outboxStatus, retryDeadDelivery, type DeadDelivery } from '../escalation/outbox.js';
 import { escalationStatus } from '../escalation/ticket.js';
-import type { AppContext } from './context.js';
+import type { AppContext } from '../context.js';
 import { html, type Html } from './html.js';
 
 /**

@@ -11,7 +11,7 @@ import { qualityGate, readEvalCases, runEval, type EvalMetrics } from '../knowle
 import { buildKnowledgeBase, createKnowledgeBase, type KnowledgeBase } from '../knowledge/knowledge-base.js';
 import type { MutableKnowledgeHolder } from '../knowledge/watch.js';
 import { ADMIN_NAV, adminOnly } from './admin-notices.js';
-import type { AppContext } from './context.js';
+import type { AppContext } from '../context.js';
 import { html, page, sendHtml } from './html.js';
 
 const SUGGESTION_DAYS = 30;

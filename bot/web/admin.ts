@@ -3,7 +3,7 @@ import type { Request, Response, Server } from 'restify';
 import { buildSummary, type DashboardSummary } from '../analytics/summary.js';
 import { windowEndingAt } from '../analytics/window.js';
 import { csrfMatches, csrfToken, deliveriesPanel, retryDelivery } from './admin-deliveries.js';
-import type { AppContext } from './context.js';
+import type { AppContext } from '../context.js';
 import { html, messagePage, page, sendHtml, trusted, type Html } from './html.js';
 
 /**

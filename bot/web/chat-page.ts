@@ -1,5 +1,5 @@
 import type { Request, Response, Server } from 'restify';
-import type { AppContext } from './context.js';
+import type { AppContext } from '../context.js';
 import { html, messagePage, page, sendHtml } from './html.js';
 
 /** The local try-out chat page: transcript, input and the client (public/chat.js) that talks to /api/messages. */

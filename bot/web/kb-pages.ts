@@ -3,7 +3,7 @@ import { isStale, type Article } from '../knowledge/article.js';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
 import { normalize } from '../knowledge/normalize.js';
 import { search } from '../knowledge/search.js';
-import type { AppContext } from './context.js';
+import type { AppContext } from '../context.js';
 import { html, messagePage, page, sendHtml, trusted, type Html } from './html.js';
 
 const ROLE_LABELS: Record<string, string> = { nurse: 'Nurses', physician: 'Physicians', everyone: 'Everyone' };

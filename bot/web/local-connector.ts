@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Request, Response, Server } from 'restify';
-import type { AppContext } from './context.js';
+import type { AppContext } from '../context.js';
 
 /** Messages kept per conversation until the page picks them up, and conversations kept at once. */
 const MAX_WAITING = 20;

@@ -5,7 +5,7 @@ import { NoticeFieldsSchema, unknownArticleProblems } from '../knowledge/notices
 import type { NoticeBoard } from '../notices/board.js';
 import { endNotice, saveNotice } from '../notices/store.js';
 import { accessOf } from './admin.js';
-import type { AppContext } from './context.js';
+import type { AppContext } from '../context.js';
 
 /** What the notice routes need besides the app context. */
 export interface NoticeRoutesOptions {

@@ -6,7 +6,7 @@ import type { MutableKnowledgeHolder } from '../knowledge/watch.js';
 import { registerAdminNotices } from './admin-notices.js';
 import { registerAdminSuggestions } from './admin-suggestions.js';
 import { registerNoticeRoutes } from './notices-routes.js';
-import type { AppContext } from './context.js';
+import type { AppContext } from '../context.js';
 import { alertDeliverers, deliverAlerts } from '../notices/alert-delivery.js';
 import { NoticeBoard } from '../notices/board.js';
 import { createBurstWatch } from '../notices/burst-watch.js';

@@ -1,5 +1,5 @@
 import type { Request, Response, Server } from 'restify';
-import type { AppContext } from './context.js';
+import type { AppContext } from '../context.js';
 import { html, page, sendHtml } from './html.js';
 
 /** The privacy statement and terms the Teams app manifest links to (/privacy, /terms). */

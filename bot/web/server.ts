@@ -2,7 +2,7 @@ import restify, { type Next, type Request, type Response, type Server } from 're
 import type { ActivityHandler } from 'botbuilder';
 import { z } from 'zod';
 import type { ElbowAdapter } from './adapter.js';
-import type { AppContext } from './context.js';
+import type { AppContext } from '../context.js';
 import { escalationStatus } from '../escalation/ticket.js';
 import type { LoadShedder } from './shed.js';
 import { createTurnService, shedEarly } from './turns.js';

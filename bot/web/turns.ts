@@ -4,7 +4,7 @@ import type { Next, Request, Response } from 'restify';
 import { errorSummary } from '../conversation/bot.js';
 import { toActivity, type ElbowAdapter } from './adapter.js';
 import { IDENTITY_RETRY_MS } from './auth.js';
-import type { AppContext } from './context.js';
+import type { AppContext } from '../context.js';
 import { IdentityProviderUnavailable } from './openid.js';
 import type { LoadShedder } from './shed.js';
 

@@ -1,7 +1,7 @@
 import type { ActivityHandler, CloudAdapter } from 'botbuilder';
 import type { ConnectorFactory } from 'botframework-connector';
 import type { Server } from 'restify';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../context.js';
 import { serveAsset } from '../static.js';
 import { DirectLineConnectorFactory, directLineServiceUrl } from './connector.js';
 import { DirectLineStore } from './conversations.js';

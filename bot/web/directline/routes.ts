@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import { errorSummary } from '../../conversation/bot.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../context.js';
 import { checkActivity } from '../server.js';
 import { corsHeaders, originAllowed, sendError } from './access.js';
 import type { DirectLineStore } from './conversations.js';

@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../context.js';
 import { originAllowed } from './access.js';
 import type { DirectLineStore } from './conversations.js';
 import type { TokenIssuer } from './tokens.js';

@@ -3,7 +3,7 @@ import { AuthenticationConstants, ClaimsIdentity } from 'botframework-connector'
 import { errorSummary } from '../../conversation/bot.js';
 import { MESSAGES } from '../../conversation/messages.js';
 import { VOUCHED_ROLE } from '../../conversation/vouched.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../context.js';
 import { DirectLineConnectorFactory } from './connector.js';
 import type { DirectLineConversation, DirectLineStore } from './conversations.js';
 import type { DirectLineGrant } from './tokens.js';

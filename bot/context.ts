@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
-import type { Config } from '../config.js';
-import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
-import type { Db } from '../store/db.js';
+import type { Config } from './config.js';
+import type { KnowledgeBase } from './knowledge/knowledge-base.js';
+import type { Db } from './store/db.js';
 
 /** The current knowledge base; swapped atomically by hot reload. */
 export interface KnowledgeHolder {

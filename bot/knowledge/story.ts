@@ -1,9 +1,9 @@
-import { focusWords } from '../knowledge/focus.js';
-import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
-import type { NormalizedQuery } from '../knowledge/normalize.js';
-import type { SearchHit } from '../knowledge/search.js';
-import { respell } from '../knowledge/spelling.js';
-import { tokenize } from '../knowledge/tokenize.js';
+import { focusWords } from './focus.js';
+import type { KnowledgeBase } from './knowledge-base.js';
+import type { NormalizedQuery } from './normalize.js';
+import type { SearchHit } from './search.js';
+import { respell } from './spelling.js';
+import { tokenize } from './tokenize.js';
 
 /** Tuning of long, story-style messages; checked by word-count bucket on every set (kb:eval --by-length). */
 export const STORY_TUNING = {

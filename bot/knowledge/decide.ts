@@ -1,10 +1,10 @@
-import type { AskerRole } from '../knowledge/article.js';
-import { asksForPerson, describesCurrentProblem, isClinicalQuestion, smalltalkKind, urgencyOf, type SmalltalkKind } from '../knowledge/intents.js';
-import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
-import { isOffTopicWord, normalize } from '../knowledge/normalize.js';
-import { search, type SearchHit } from '../knowledge/search.js';
-import { statesFailure } from '../knowledge/focus.js';
-import { respell } from '../knowledge/spelling.js';
+import type { AskerRole } from './article.js';
+import { asksForPerson, describesCurrentProblem, isClinicalQuestion, smalltalkKind, urgencyOf, type SmalltalkKind } from './intents.js';
+import type { KnowledgeBase } from './knowledge-base.js';
+import { isOffTopicWord, normalize } from './normalize.js';
+import { search, type SearchHit } from './search.js';
+import { statesFailure } from './focus.js';
+import { respell } from './spelling.js';
 import { cutText } from '../text.js';
 import { clearStoryLead, storyFactors } from './story.js';
 
