@@ -17,3 +17,6 @@ export interface AppContext {
   /** Injected clock: tests pass a fake one. */
   now: () => Date;
 }
+
+/** What the turn logic may use: everything but the database (state, tickets and analytics reach it through their own parts). */
+export type TurnContextDeps = Omit<AppContext, 'db'>;

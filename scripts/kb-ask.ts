@@ -1,6 +1,6 @@
 /** npm run kb:ask -- [--json] [--role nurse|physician|other] "question" : one question through decide(). */
 import type { AskerRole } from '../bot/knowledge/article.js';
-import { decide } from '../bot/conversation/decide.js';
+import { decide } from '../bot/knowledge/decide.js';
 import { toResult } from '../bot/knowledge/eval.js';
 import { openKnowledgeOrExit, parseArgs, runMain } from './cli.js';
 

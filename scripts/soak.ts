@@ -15,7 +15,7 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import YAML from 'yaml';
 import { loadConfig } from '../bot/config.js';
-import { createApp } from '../bot/web/app.js';
+import { createApp } from '../bot/app.js';
 import { startLocalConnector } from '../test/helpers/jwt.js';
 
 /** Options of one soak run. */

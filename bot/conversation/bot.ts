@@ -13,7 +13,7 @@ import {
 } from 'botbuilder';
 import type { AnalyticsSink, TurnEvent } from '../analytics/events.js';
 import type { AskerRole, Article } from '../knowledge/article.js';
-import type { AppContext } from '../context.js';
+import type { TurnContextDeps } from '../context.js';
 import { answerCard, answerText, articleListCard, clarifyCard, escalationOfferCard, parseCardValue, roleCard, type AdaptiveCard, type CardValue } from './cards.js';
 import { parseCommand, type Command } from './commands.js';
 import { decide, type Decision } from '../knowledge/decide.js';
@@ -30,7 +30,7 @@ import { whatsNewFor, daysBetween, WHATS_NEW_AFTER_DAYS } from './whats-new.js';
 
 /** What the bot needs from the outside; everything with side effects is passed in. */
 export interface ElbowBotOptions {
-  ctx: AppContext;
+  ctx: TurnContextDeps;
   userState: UserState;
   conversationState: ConversationState;
   analytics: AnalyticsSink;

@@ -2,7 +2,7 @@ import { TurnContext, type Activity } from 'botbuilder';
 import type { Config } from '../config.js';
 import { withTimeout } from '../timeout.js';
 import { cutText } from '../text.js';
-import type { AppContext } from '../context.js';
+import type { TurnContextDeps } from '../context.js';
 import { teamsContact } from './contact.js';
 import type { HelpDesk, TicketSummary } from './handoff.js';
 import { localTime, MESSAGES } from './messages.js';
@@ -10,7 +10,7 @@ import type { Turn } from './turn.js';
 
 /** What the ticket handlers need from the bot. */
 export interface TicketTalk {
-  ctx: AppContext;
+  ctx: TurnContextDeps;
   helpDesk: HelpDesk;
   reply(turn: Turn, text: string): Promise<void>;
   /** Logs a failure without request data. */

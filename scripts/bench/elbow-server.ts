@@ -10,7 +10,7 @@ import { Session } from 'node:inspector/promises';
 import { loadConfig } from '../../bot/config.js';
 import { openDb } from '../../bot/store/open.js';
 import type { Db } from '../../bot/store/db.js';
-import { createApp, type AppOverrides } from '../../bot/web/app.js';
+import { createApp, type AppOverrides } from '../../bot/app.js';
 import { experimentalDb, type StatementCounts } from './experiments.js';
 import { onParent, serveMeasurements, tellParent } from './ipc.js';
 

@@ -1,5 +1,5 @@
 /** Search-side measurements: decide() latency, index build time, and accuracy of ours vs the MiniSearch peer. */
-import { decide } from '../../bot/conversation/decide.js';
+import { decide } from '../../bot/knowledge/decide.js';
 import type { EvalCase } from '../../bot/knowledge/eval.js';
 import type { KnowledgeBase } from '../../bot/knowledge/knowledge-base.js';
 import { normalize } from '../../bot/knowledge/normalize.js';

@@ -8,7 +8,7 @@ import type { HelpDesk } from '../../bot/conversation/handoff.js';
 import type { AnalyticsSink, FeedbackEvent, TurnEvent } from '../../bot/analytics/events.js';
 import { buildKnowledgeBase } from '../../bot/knowledge/knowledge-base.js';
 import { redact } from '../../bot/privacy/redact.js';
-import type { AppContext } from '../../bot/web/context.js';
+import type { AppContext } from '../../bot/context.js';
 import { assertValidCard } from '../helpers/card-schema.js';
 
 /** The turn logic alone, on botbuilder's TestAdapter: no server, no database. */

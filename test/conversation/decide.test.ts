@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { decide, DECISION_TUNING, type Decision } from '../../bot/conversation/decide.js';
+import { decide, DECISION_TUNING, type Decision } from '../../bot/knowledge/decide.js';
 import { buildKnowledgeBase, type KnowledgeBase } from '../../bot/knowledge/knowledge-base.js';
 
 const OUTCOMES = ['answer', 'clarify', 'no-match', 'decline', 'smalltalk', 'escalate'];

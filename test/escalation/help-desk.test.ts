@@ -9,7 +9,7 @@ import { createLogger } from '../../bot/logger.js';
 import type { KnowledgeBase } from '../../bot/knowledge/knowledge-base.js';
 import type { Db } from '../../bot/store/db.js';
 import { openDb } from '../../bot/store/open.js';
-import type { AppContext } from '../../bot/web/context.js';
+import type { AppContext } from '../../bot/context.js';
 import { freshDataDir, type FreshDataDir } from '../helpers/engines.js';
 import { phiIn, ticketInput } from './fixtures.js';
 import { WebhookReceiver } from './receiver.js';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../../bot/config.js';
-import { createApp, type App, type AppOverrides } from '../../bot/web/app.js';
+import { createApp, type App, type AppOverrides } from '../../bot/app.js';
 import { freshDataDir } from './engines.js';
 
 /** A running app on a free port with its own temp DATA_DIR, plus helpers to talk to it. */

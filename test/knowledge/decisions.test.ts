@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { expect } from 'chai';
-import { decide } from '../../bot/conversation/decide.js';
+import { decide } from '../../bot/knowledge/decide.js';
 import { buildKnowledgeBase, type KnowledgeBase } from '../../bot/knowledge/knowledge-base.js';
 
 /** How the real knowledge base decides on kinds of messages that depend on the articles as a whole. */

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { decide } from '../../bot/conversation/decide.js';
+import { decide } from '../../bot/knowledge/decide.js';
 import { buildKnowledgeBase, openKnowledgeBase } from '../../bot/knowledge/knowledge-base.js';
 
 const QUESTIONS = ['pyxis wont let me pull', 'citrix froze', 'how do i make a smartphrase', 'movie times tonight', 'talk to a human'];

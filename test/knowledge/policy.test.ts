@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { decide } from '../../bot/conversation/decide.js';
+import { decide } from '../../bot/knowledge/decide.js';
 import { buildKnowledgeBase } from '../../bot/knowledge/knowledge-base.js';
 import { KnowledgeError } from '../../bot/knowledge/load.js';
 import { checkPolicyExamples } from '../../bot/knowledge/policy-check.js';

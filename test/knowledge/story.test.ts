@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { expect } from 'chai';
-import { decide } from '../../bot/conversation/decide.js';
-import { storyFactors } from '../../bot/conversation/story.js';
+import { decide } from '../../bot/knowledge/decide.js';
+import { storyFactors } from '../../bot/knowledge/story.js';
 import { clausesOf, focusWords, isProblemClause } from '../../bot/knowledge/focus.js';
 import { buildKnowledgeBase, type KnowledgeBase } from '../../bot/knowledge/knowledge-base.js';
 import { normalize } from '../../bot/knowledge/normalize.js';

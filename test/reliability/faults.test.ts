@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { decide } from '../../bot/conversation/decide.js';
+import { decide } from '../../bot/knowledge/decide.js';
 import { hashSources, openKnowledgeBase } from '../../bot/knowledge/knowledge-base.js';
 import { cardsOf, startTestApp, teamsMessage, textOf, type TestApp } from '../helpers/app.js';
 import { startLocalConnector, type LocalConnector } from '../helpers/jwt.js';

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { ANSWER_ACTIONS, answerCard, answerText, clarifyCard, parseCardValue } from '../../bot/conversation/cards.js';
-import { decide, DECISION_TUNING } from '../../bot/conversation/decide.js';
+import { decide, DECISION_TUNING } from '../../bot/knowledge/decide.js';
 import { redact, redactDeep } from '../../bot/privacy/redact.js';
 import { buildKnowledgeBase, type KnowledgeBase } from '../../bot/knowledge/knowledge-base.js';
 import { normalize } from '../../bot/knowledge/normalize.js';

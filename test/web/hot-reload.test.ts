@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { decide } from '../../bot/conversation/decide.js';
+import { decide } from '../../bot/knowledge/decide.js';
 import { buildKnowledgeBase, openKnowledgeBase, type KnowledgeBase } from '../../bot/knowledge/knowledge-base.js';
 import { KnowledgeError } from '../../bot/knowledge/load.js';
 import { createKnowledgeHolder, watchKnowledge, type KnowledgeWatcher, type MutableKnowledgeHolder } from '../../bot/knowledge/watch.js';

@@ -9,7 +9,7 @@ import type { Db } from '../../bot/store/db.js';
 import { openDb } from '../../bot/store/open.js';
 import { registerAdmin } from '../../bot/web/admin.js';
 import { registerChat } from '../../bot/web/chat-page.js';
-import type { AppContext } from '../../bot/web/context.js';
+import type { AppContext } from '../../bot/context.js';
 import { registerKbPages } from '../../bot/web/kb-pages.js';
 import { securityHeaders } from '../../bot/web/security.js';
 import { registerStatic } from '../../bot/web/static.js';
