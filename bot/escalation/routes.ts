@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { bearerMatches } from '../secrets.js';
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
@@ -14,14 +14,6 @@ const StatusBody = z.object({
 });
 
 const TICKET_ID = /^ELB-\d{1,12}$/;
-
-/** Compares a presented bearer token with the configured one in constant time (equal-length hashes). */
-export function bearerMatches(header: string | undefined, token: string): boolean {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
-  if (!match) return false;
-  const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
-  return timingSafeEqual(digest(match[1]!), digest(token));
-}
 
 /**
  * `POST /api/tickets/:id/status` {status, note?}: the help desk's callback when a ticket changes.

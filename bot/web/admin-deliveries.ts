@@ -1,4 +1,4 @@
-import crypto from 'node:crypto';
+import { derivedSecret, secretMatches } from '../secrets.js';
 import { outboxStatus, retryDeadDelivery, type DeadDelivery } from '../escalation/outbox.js';
 import { escalationStatus } from '../escalation/ticket.js';
 import type { AppContext } from '../context.js';
@@ -9,14 +9,12 @@ import { html, type Html } from './html.js';
  * forge it, on top of the SameSite=Strict session cookie. Compared in constant time.
  */
 export function csrfToken(adminToken: string): string {
-  return crypto.createHash('sha256').update(`elbow-admin-csrf:${adminToken}`, 'utf8').digest('hex');
+  return derivedSecret(adminToken, 'elbow-admin-csrf');
 }
 
 /** True when `presented` is the CSRF token for `adminToken`. */
 export function csrfMatches(adminToken: string, presented: string | null): boolean {
-  const expected = Buffer.from(csrfToken(adminToken));
-  const given = Buffer.from(String(presented ?? ''));
-  return given.length === expected.length && crypto.timingSafeEqual(given, expected);
+  return secretMatches(csrfToken(adminToken), presented);
 }
 
 function deadRow(row: DeadDelivery, csrf: string): Html {

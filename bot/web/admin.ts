@@ -1,4 +1,4 @@
-import crypto from 'node:crypto';
+import { bearerToken, derivedSecret, secretMatches } from '../secrets.js';
 import type { Request, Response, Server } from 'restify';
 import { buildSummary, type DashboardSummary } from '../analytics/summary.js';
 import { windowEndingAt } from '../analytics/window.js';
@@ -17,19 +17,9 @@ const COOKIE_MAX_AGE_S = 8 * 3600;
 const DAY_CHOICES = [7, 30, 90, 365];
 const DEFAULT_DAYS = 30;
 
-function sha256(value: string): Buffer {
-  return crypto.createHash('sha256').update(value, 'utf8').digest();
-}
-
-/** Constant-time comparison of a presented secret with the expected one (digests, so lengths never leak). */
-export function secretMatches(expected: string, presented: string | undefined | null): boolean {
-  if (typeof presented !== 'string' || presented.length === 0) return false;
-  return crypto.timingSafeEqual(sha256(expected), sha256(presented));
-}
-
 /** The cookie value for a token: derived from it, so the token itself never sits in the browser. */
 export function sessionValue(token: string): string {
-  return sha256(`elbow-admin-session:${token}`).toString('hex');
+  return derivedSecret(token, 'elbow-admin-session');
 }
 
 function cookieOf(req: Request, name: string): string | undefined {
@@ -40,12 +30,6 @@ function cookieOf(req: Request, name: string): string | undefined {
     if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
   }
   return undefined;
-}
-
-function bearerOf(req: Request): string | undefined {
-  const header = req.headers.authorization;
-  const match = typeof header === 'string' ? /^Bearer\s+(.+)$/i.exec(header.trim()) : null;
-  return match?.[1];
 }
 
 /** How a request stands with the admin token. */
@@ -63,7 +47,7 @@ export function adminAccess(adminToken: string | undefined, presented: { bearer?
 /** How a request stands with ADMIN_TOKEN (bearer, session cookie or ?token=), and its query parameters. */
 export function accessOf(req: Request, ctx: AppContext): { access: AdminAccess; params: URLSearchParams } {
   const params = new URL(req.url ?? '/', 'http://local').searchParams;
-  return { access: adminAccess(ctx.config.ADMIN_TOKEN, { bearer: bearerOf(req), cookie: cookieOf(req, COOKIE), query: params.get('token') }), params };
+  return { access: adminAccess(ctx.config.ADMIN_TOKEN, { bearer: bearerToken(req.headers.authorization), cookie: cookieOf(req, COOKIE), query: params.get('token') }), params };
 }
 
 function isHttps(req: Request, ctx: AppContext): boolean {

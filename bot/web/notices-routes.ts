@@ -1,6 +1,6 @@
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
-import { bearerMatches } from '../escalation/routes.js';
+import { bearerMatches } from '../secrets.js';
 import { NoticeFieldsSchema, unknownArticleProblems } from '../knowledge/notices.js';
 import type { NoticeBoard } from '../notices/board.js';
 import { endNotice, saveNotice } from '../notices/store.js';

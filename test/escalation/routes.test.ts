@@ -1,7 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import restify from 'restify';
-import { bearerMatches, registerTicketRoutes } from '../../bot/escalation/routes.js';
+import { registerTicketRoutes } from '../../bot/escalation/routes.js';
+import { bearerMatches } from '../../bot/secrets.js';
 import type { Ticket } from '../../bot/escalation/ticket.js';
 import { createTicket, getTicket } from '../../bot/escalation/tickets.js';
 import { loadConfig } from '../../bot/config.js';

@@ -3,11 +3,12 @@ import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import { errorSummary } from '../../conversation/bot.js';
 import type { AppContext } from '../../context.js';
-import { checkActivity } from '../server.js';
+import { checkActivity } from '../activity-check.js';
 import { corsHeaders, originAllowed, sendError } from './access.js';
 import type { DirectLineStore } from './conversations.js';
 import { WindowLimiter } from './rate-limit.js';
-import { bearer, type DirectLineGrant, type TokenIssuer } from './tokens.js';
+import { bearerToken } from '../../secrets.js';
+import type { DirectLineGrant, TokenIssuer } from './tokens.js';
 import { conversationStart, inboundActivity, type TurnRunner } from './turn.js';
 
 /** What the Direct Line routes need. */
@@ -65,7 +66,7 @@ export function registerDirectLineRoutes(server: Server, options: RouteOptions):
 
   /** The grant of the request's token, or a 401/403 sent and undefined. */
   const authorize = async (req: Request, res: Response, conversationId?: string): Promise<DirectLineGrant | undefined> => {
-    const presented = bearer(req.headers.authorization);
+    const presented = bearerToken(req.headers.authorization);
     if (!presented) return void sendError(res, 401, 'Unauthorized', 'missing bearer token');
     const grant = await tokens.verify(presented);
     if (!grant) return void sendError(res, 403, 'TokenExpired', 'token is invalid or expired');
@@ -100,7 +101,7 @@ export function registerDirectLineRoutes(server: Server, options: RouteOptions):
   }
 
   server.post(`${BASE}/tokens/generate`, guarded(async (req, res) => {
-    const presented = bearer(req.headers.authorization);
+    const presented = bearerToken(req.headers.authorization);
     if (!presented) return sendError(res, 401, 'Unauthorized', 'missing bearer secret');
     if (!tokens.secretMatches(presented)) return sendError(res, 403, 'Forbidden', 'wrong secret');
     const body = GenerateBody.safeParse(req.body ?? undefined);
@@ -132,14 +133,14 @@ export function registerDirectLineRoutes(server: Server, options: RouteOptions):
       conversation.started = true;
       await runTurn(conversation, conversationStart(ctx, serviceUrl, grant), grant);
     }
-    res.send(created ? 201 : 200, conversationBody(req, grant, bearer(req.headers.authorization)));
+    res.send(created ? 201 : 200, conversationBody(req, grant, bearerToken(req.headers.authorization)));
   }));
 
   server.get(`${BASE}/conversations/:conversationId`, guarded(async (req, res) => {
     const grant = await authorize(req, res, req.params.conversationId);
     if (!grant || limited(reads, grant.conversationId, res)) return;
     if (!store.open(grant.conversationId, grant.userId)) return sendError(res, 403, 'Forbidden', 'conversation belongs to another user');
-    res.send(200, conversationBody(req, grant, bearer(req.headers.authorization)));
+    res.send(200, conversationBody(req, grant, bearerToken(req.headers.authorization)));
   }));
 
   server.get(`${BASE}/conversations/:conversationId/activities`, guarded(async (req, res) => {

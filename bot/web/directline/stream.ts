@@ -1,3 +1,4 @@
+import { bearerToken } from '../../secrets.js';
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -35,7 +36,7 @@ export function attachStream(httpServer: HttpServer, { ctx, store, tokens }: Str
       const match = STREAM_PATH.exec(url.pathname);
       if (!match) return refuse(socket, 404, 'Not Found');
       if (!originAllowed(ctx.config, req.headers)) return refuse(socket, 403, 'Forbidden');
-      const presented = url.searchParams.get('t') ?? (req.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
+      const presented = url.searchParams.get('t') ?? bearerToken(req.headers.authorization);
       const grant = presented ? await tokens.verify(presented) : undefined;
       if (!grant) return refuse(socket, presented ? 403 : 401, presented ? 'Forbidden' : 'Unauthorized');
       if (grant.conversationId !== decodeURIComponent(match[1])) return refuse(socket, 403, 'Forbidden');

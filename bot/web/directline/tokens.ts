@@ -1,4 +1,5 @@
-import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
+import { secretMatches } from '../../secrets.js';
 import { jwtVerify, SignJWT } from 'jose';
 import type { AskerRole } from '../../knowledge/article.js';
 
@@ -29,7 +30,7 @@ const KEY_LABEL = 'elbow direct line token v1';
  */
 export class TokenIssuer {
   private readonly keys: Uint8Array[];
-  private readonly secretDigests: Buffer[];
+  private readonly secrets: string[];
 
   constructor(
     secrets: string[],
@@ -37,13 +38,12 @@ export class TokenIssuer {
     private readonly now: () => Date,
   ) {
     this.keys = secrets.map((s) => new Uint8Array(createHmac('sha256', s).update(KEY_LABEL).digest()));
-    this.secretDigests = secrets.map(digest);
+    this.secrets = [...secrets];
   }
 
   /** True when the presented site secret is one of the configured ones (constant-time). */
   secretMatches(presented: string): boolean {
-    const candidate = digest(presented);
-    return this.secretDigests.some((d) => timingSafeEqual(d, candidate));
+    return this.secrets.some((secret) => secretMatches(secret, presented));
   }
 
   /** A fresh signed token for the grant, valid for the configured TTL. */
@@ -79,15 +79,4 @@ export class TokenIssuer {
     }
     return undefined;
   }
-}
-
-function digest(text: string): Buffer {
-  return createHash('sha256').update(text).digest();
-}
-
-/** The bearer credential of a request, or '' when there is none. */
-export function bearer(header: string | string[] | undefined): string {
-  const value = Array.isArray(header) ? header[0] : header;
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(value ?? '');
-  return match ? match[1] : '';
 }
