@@ -125,7 +125,7 @@ export class ElbowBot extends ActivityHandler {
     }
     // The role question counts as asked: the first message must not ask it again.
     profile.lastVisit ??= now.toISOString();
-    if (!profile.role) await this.sendCard(context, roleCard(MESSAGES.greeting), `${MESSAGES.greeting}\n\n${MESSAGES.roleAsk} Reply "I'm a nurse", "I'm a physician" or "other".`);
+    if (!profile.role) await this.sendCard(context, roleCard(MESSAGES.greeting), MESSAGES.roleFallback(MESSAGES.greeting));
     const known = this.options.notices?.greeting();
     if (known) await context.sendActivity(known);
   }
@@ -225,7 +225,7 @@ export class ElbowBot extends ActivityHandler {
     }
 
     if (firstContact && !profile.role && value?.action !== 'role') {
-      await this.sendCard(context, roleCard(MESSAGES.greeting), `${MESSAGES.greeting}\n\n${MESSAGES.roleAsk} Reply "I'm a nurse", "I'm a physician" or "other".`);
+      await this.sendCard(context, roleCard(MESSAGES.greeting), MESSAGES.roleFallback(MESSAGES.greeting));
     }
   }
 
@@ -256,9 +256,9 @@ export class ElbowBot extends ActivityHandler {
         const articles = decision.candidates.map((id) => this.kb.byId.get(id)).filter((a): a is Article => Boolean(a));
         convo.articleAtHand = decision.candidates[0];
         if (decision.urgent) return escalate(this.tickets, turn, decision.candidates[0]);
-        const shown = this.noticed(decision.candidates, clarifyCard(articles), `Did you mean: ${articles.map((a, i) => `${i + 1}. ${a.title}`).join('; ')}? Reply with the words of the one you mean.`);
+        const shown = this.noticed(decision.candidates, clarifyCard(articles), MESSAGES.clarifyFallback(articles.map((a) => a.title)));
         await this.sendCard(turn.context, shown.card, shown.fallback);
-        return this.note(convo, 'bot', `Offered: ${articles.map((a) => a.title).join(' | ')}`);
+        return this.note(convo, 'bot', MESSAGES.noteOffered(articles.map((a) => a.title)));
       }
       case 'no-match':
         if (decision.urgent) return escalate(this.tickets, turn);
@@ -309,7 +309,7 @@ export class ElbowBot extends ActivityHandler {
     switch (command.kind) {
       case 'change-role':
         if (command.role) return this.handleAction(turn, { action: 'role', role: command.role });
-        return this.sendCard(turn.context, roleCard(MESSAGES.roleAsk), `${MESSAGES.roleAsk} Reply "I'm a nurse", "I'm a physician" or "other".`);
+        return this.sendCard(turn.context, roleCard(MESSAGES.roleAsk), MESSAGES.roleFallback());
       case 'whats-new':
         return this.replyWhatsNew(turn, lastVisit ? new Date(lastVisit) : undefined);
       case 'my-tickets':
@@ -337,7 +337,7 @@ export class ElbowBot extends ActivityHandler {
     convo.answered = [...(convo.answered ?? []), { turnId: turn.turnId, articleId: article.id }].slice(-ANSWERS_KEPT);
     if (!convo.articlesTried.some((a) => a.id === article.id)) convo.articlesTried.push({ id: article.id, title: article.title });
     convo.articlesTried = convo.articlesTried.slice(-10);
-    this.note(convo, 'bot', `Answered with article: ${article.title}`);
+    this.note(convo, 'bot', MESSAGES.noteAnswered(article.title));
   }
 
   private async miss(turn: Turn, message?: string): Promise<void> {

@@ -20,9 +20,17 @@ export const MESSAGES = {
     `For example: ${examples.map((e) => `"${e}"`).join(', ')}.`,
   secondMiss: "I still can't find it. I can hand this to a person at the help desk with our conversation attached.",
   notSolved: "Sorry that didn't fix it. I can pass this to the help desk with what we've tried, so you don't have to explain it again.",
+  /** Plain-text fallback of the role card, for channels without cards. */
+  roleFallback: (lead?: string) => `${lead ? `${lead}\n\n` : ''}${MESSAGES.roleAsk} Reply "I'm a nurse", "I'm a physician" or "other".`,
+  clarifyFallback: (titles: string[]) => `Did you mean: ${titles.map((t, i) => `${i + 1}. ${t}`).join('; ')}? Reply with the words of the one you mean.`,
+  ticketList: (lines: string[]) => `Your help-desk tickets:\n\n${lines.join('\n')}`,
+  ticketNotFound: (id: string) => `I can't find ticket ${id}.`,
+  ticketUpdateFailed: (id: string) => `I couldn't update ${id} just now. Please try again.`,
+  /** Transcript notes: what the help desk reads of the bot's side. */
+  noteOffered: (titles: string[]) => `Offered: ${titles.join(' | ')}`,
+  noteAnswered: (title: string) => `Answered with article: ${title}`,
   solved: 'Glad that worked. Thanks for letting me know.',
   clarifyNone: 'No problem. Tell me a bit more (what screen, what you expected, what happened) and I will look again.',
-  askPerson: 'Sure. I can pass this to a person at the help desk with our conversation attached.',
   ticketCreated: (id: string, urgent: boolean, phone: string) =>
     `A person from the help desk will contact you — ticket ${id}.` +
     (urgent
@@ -53,7 +61,6 @@ export const MESSAGES = {
     `This sounds urgent. Call the help desk at ${phone} now if a patient is waiting. I'm also sending this to a person with priority.`,
   tooLong: 'That was a long message, so I searched its beginning. If I missed the point, send the key part on its own.',
   rateLimited: "You're sending messages faster than I can keep up with. Give me a few seconds and try again.",
-  busy: "I'm very busy right now. Please try again in a moment, or call the help desk if it can't wait.",
   turnError: (phone: string) =>
     `Sorry, something went wrong on my side. Please try again, or call the help desk at ${phone} if it can't wait.`,
   emptyText: 'I only understand text for now. Type your question, for example "why is my patient list incomplete".',

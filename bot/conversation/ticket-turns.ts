@@ -78,7 +78,7 @@ export async function listTickets(talk: TicketTalk, turn: Turn): Promise<void> {
     const tickets = await talk.helpDesk.ticketsFor(String(turn.context.activity.from?.id ?? ''));
     if (tickets.length === 0) return talk.reply(turn, MESSAGES.noTickets);
     const lines = tickets.slice(0, 5).map((t) => `- ${describe(t, talk.ctx.config)}`);
-    return talk.reply(turn, `Your help-desk tickets:\n\n${lines.join('\n')}`);
+    return talk.reply(turn, MESSAGES.ticketList(lines));
   } catch (err) {
     talk.failed(err, 'ticket lookup failed');
     return talk.reply(turn, MESSAGES.ticketFailed(talk.ctx.config.HELP_DESK_PHONE, talk.ctx.config.HELP_DESK_HOURS));
@@ -113,9 +113,9 @@ export async function takeTicket(talk: TicketTalk, turn: Turn, ticketId: string)
   const agent = cutText(String(turn.context.activity.from?.name ?? ''), 80);
   try {
     const taken = await talk.helpDesk.take(ticketId, agent);
-    await talk.reply(turn, taken ? MESSAGES.taken(agent, taken.ticket.id, taken.clinicianTold) : `I can't find ticket ${ticketId}.`);
+    await talk.reply(turn, taken ? MESSAGES.taken(agent, taken.ticket.id, taken.clinicianTold) : MESSAGES.ticketNotFound(ticketId));
   } catch (err) {
     talk.failed(err, 'take ticket failed', ticketId);
-    await talk.reply(turn, `I couldn't update ${ticketId} just now. Please try again.`);
+    await talk.reply(turn, MESSAGES.ticketUpdateFailed(ticketId));
   }
 }
