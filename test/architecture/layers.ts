@@ -96,3 +96,13 @@ export function layerViolations(): string[] {
 export function layerParts(): string[] {
   return [...new Set(sourceFiles(BOT).map(partOf))];
 }
+
+/** All .ts files under a directory (exported for the coverage map). */
+export function tsFiles(dir: string): string[] {
+  return fs.existsSync(dir) ? sourceFiles(dir) : [];
+}
+
+/** Relative imports of a file resolved to .ts paths (exported for the coverage map). */
+export function relativeImports(file: string): string[] {
+  return importsOf(file).map((i) => i.target).filter((t) => fs.existsSync(t));
+}
