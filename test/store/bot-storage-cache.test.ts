@@ -14,6 +14,31 @@ forEachEngine('DbStorage with a read cache', (getDb) => {
     expect((await storage.read(['user/1']))['user/1'].list).to.deep.equal([1, 2]);
   });
 
+  it('answers a read of a cached key from memory, without asking the database (fails if the cache is removed)', async () => {
+    const db = getDb();
+    const storage = new DbStorage(db, { cacheSize: 10 });
+    await storage.write({ 'user/3': { role: 'nurse' } });
+    // Only possible behind the sole writer's back: the cache must not see it.
+    await db.query("UPDATE bot_state SET value = '{\"role\":\"changed behind the cache\"}' WHERE key = 'user/3'");
+    let selects = 0;
+    const counting = new Proxy(db, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver);
+        if (prop !== 'query' || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
+        return (sql: string, params?: unknown[]) => {
+          if (/^\s*select/i.test(sql)) selects++;
+          return value.call(target, sql, params);
+        };
+      },
+    });
+    const cached = new DbStorage(counting, { cacheSize: 10 });
+    await cached.write({ 'user/4': { role: 'physician' } });
+    selects = 0;
+    expect((await storage.read(['user/3']))['user/3'].role).to.equal('nurse');
+    expect((await cached.read(['user/4']))['user/4'].role).to.equal('physician');
+    expect(selects, 'database reads for a cached key').to.equal(0);
+  });
+
   it('still rejects a stale eTag and then reads the stored item again', async () => {
     const storage = new DbStorage(getDb(), { cacheSize: 10 });
     await storage.write({ 'user/2': { role: 'nurse' } });
