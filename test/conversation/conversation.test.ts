@@ -69,9 +69,12 @@ describe('conversations clinicians have with Elbow', () => {
 
   it('treats an urgent message as urgent: article with priority escalation offered in the same reply', async () => {
     const reply = await say('29:urgent', 'the ehr is down on the whole unit and I have a patient waiting');
-    const text = textOf(reply);
-    expect(text).to.match(/urgent|patient is waiting/i);
-    expect(text).to.match(/Talk to a person|ticket ELB-\d+/);
+    const [card] = cardsOf(reply) as Array<{ body: Array<Record<string, unknown>>; actions: Array<Record<string, unknown>> }>;
+    expect(JSON.stringify(card)).to.include('ehr-downtime');
+    // The urgent banner comes first, and the person button is the emphasised one.
+    expect(card.body[0]).to.deep.include({ type: 'Container', style: 'attention' });
+    expect(JSON.stringify(card.body[0])).to.match(/If a patient is waiting, choose Talk to a person now/);
+    expect(card.actions.find((a) => a.title === 'Talk to a person')).to.deep.include({ style: 'destructive' });
   });
 
   it('offers a person after two misses in a row', async () => {
