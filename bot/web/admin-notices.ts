@@ -1,7 +1,7 @@
 import type { Request, Response, Server } from 'restify';
 import type { NoticeBoard } from '../notices/board.js';
 import { recentAlerts } from '../notices/alerts.js';
-import { accessOf } from './admin.js';
+import { accessOf } from './admin-auth.js';
 import type { AppContext } from '../context.js';
 import { html, messagePage, page, sendHtml } from './html.js';
 

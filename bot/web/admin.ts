@@ -1,7 +1,7 @@
-import { bearerToken, derivedSecret, secretMatches } from '../secrets.js';
 import type { Request, Response, Server } from 'restify';
 import { buildSummary, type DashboardSummary } from '../analytics/summary.js';
 import { windowEndingAt } from '../analytics/window.js';
+import { accessOf, deny, sessionCookie } from './admin-auth.js';
 import { csrfMatches, csrfToken, deliveriesPanel, retryDelivery } from './admin-deliveries.js';
 import type { AppContext } from '../context.js';
 import { html, messagePage, page, sendHtml, trusted, type Html } from './html.js';
@@ -12,48 +12,8 @@ import { html, messagePage, page, sendHtml, trusted, type Html } from './html.js
  * is then swapped for an HttpOnly SameSite=Strict cookie (and the token removed from the address bar).
  */
 
-const COOKIE = 'elbow_admin';
-const COOKIE_MAX_AGE_S = 8 * 3600;
 const DAY_CHOICES = [7, 30, 90, 365];
 const DEFAULT_DAYS = 30;
-
-/** The cookie value for a token: derived from it, so the token itself never sits in the browser. */
-export function sessionValue(token: string): string {
-  return derivedSecret(token, 'elbow-admin-session');
-}
-
-function cookieOf(req: Request, name: string): string | undefined {
-  const header = req.headers.cookie;
-  if (typeof header !== 'string') return undefined;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return undefined;
-}
-
-/** How a request stands with the admin token. */
-export type AdminAccess = 'disabled' | 'denied' | 'granted' | 'granted-by-query';
-
-/** Decides access: no token configured → disabled; a valid bearer, cookie or ?token= → granted. Pure. */
-export function adminAccess(adminToken: string | undefined, presented: { bearer?: string; cookie?: string; query?: string | null }): AdminAccess {
-  if (!adminToken) return 'disabled';
-  if (secretMatches(adminToken, presented.bearer)) return 'granted';
-  if (secretMatches(sessionValue(adminToken), presented.cookie)) return 'granted';
-  if (secretMatches(adminToken, presented.query)) return 'granted-by-query';
-  return 'denied';
-}
-
-/** How a request stands with ADMIN_TOKEN (bearer, session cookie or ?token=), and its query parameters. */
-export function accessOf(req: Request, ctx: AppContext): { access: AdminAccess; params: URLSearchParams } {
-  const params = new URL(req.url ?? '/', 'http://local').searchParams;
-  return { access: adminAccess(ctx.config.ADMIN_TOKEN, { bearer: bearerToken(req.headers.authorization), cookie: cookieOf(req, COOKIE), query: params.get('token') }), params };
-}
-
-function isHttps(req: Request, ctx: AppContext): boolean {
-  const proto = req.headers['x-forwarded-proto'];
-  return (typeof proto === 'string' && proto.split(',')[0].trim() === 'https') || (req as unknown as { isSecure?: () => boolean }).isSecure?.() === true || ctx.config.publicBaseUrl.startsWith('https:');
-}
 
 function daysOf(params: URLSearchParams): number {
   const days = Number(params.get('days'));
@@ -63,33 +23,6 @@ function daysOf(params: URLSearchParams): number {
 async function summaryFor(ctx: AppContext, days: number): Promise<DashboardSummary> {
   const now = ctx.now();
   return buildSummary(ctx.db, ctx.knowledge.current(), { window: windowEndingAt(now, days * 86_400_000), now });
-}
-
-function deny(res: Response, access: AdminAccess, json: boolean): void {
-  if (access === 'disabled') {
-    if (json) res.send(404, { error: 'admin disabled' });
-    else sendHtml(res, 404, messagePage('Admin disabled', 'admin disabled: set ADMIN_TOKEN to turn on the dashboard.'));
-    return;
-  }
-  if (json) {
-    res.header('WWW-Authenticate', 'Bearer realm="elbow-admin"');
-    res.send(401, { error: 'admin token required' });
-    return;
-  }
-  sendHtml(res, 401, loginPage(), { 'WWW-Authenticate': 'Bearer realm="elbow-admin"' });
-}
-
-function loginPage(): string {
-  return page({
-    title: 'Sign in',
-    body: html`<section class="message"><h1>Analytics dashboard</h1>
-<p>Enter the admin token to see the dashboard.</p>
-<form class="login" method="get" action="/admin">
-<label for="token">Admin token</label>
-<input id="token" name="token" type="password" autocomplete="current-password" required>
-<button type="submit">Open dashboard</button>
-</form></section>`,
-  });
 }
 
 function percent(rate: number | null): string {
@@ -181,8 +114,7 @@ export function registerAdmin(server: Server, ctx: AppContext): void {
     if (access === 'disabled' || access === 'denied') return deny(res, access, false);
     if (access === 'granted-by-query') {
       // Swap the token in the URL (history, logs) for a cookie, then show the page at a clean address.
-      const secure = isHttps(req, ctx) ? '; Secure' : '';
-      const cookie = `${COOKIE}=${sessionValue(ctx.config.ADMIN_TOKEN as string)}; Path=/admin; HttpOnly; SameSite=Strict; Max-Age=${COOKIE_MAX_AGE_S}${secure}`;
+      const cookie = sessionCookie(req, ctx);
       const days = daysOf(params);
       res.sendRaw(303, '', { Location: days === DEFAULT_DAYS ? '/admin' : `/admin?days=${days}`, 'Set-Cookie': cookie, 'Cache-Control': 'no-store' });
       return;

@@ -4,7 +4,7 @@ import { bearerMatches } from '../secrets.js';
 import { NoticeFieldsSchema, unknownArticleProblems } from '../knowledge/notices.js';
 import type { NoticeBoard } from '../notices/board.js';
 import { endNotice, saveNotice } from '../notices/store.js';
-import { accessOf } from './admin.js';
+import { accessOf } from './admin-auth.js';
 import type { AppContext } from '../context.js';
 
 /** What the notice routes need besides the app context. */

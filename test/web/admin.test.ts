@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { pino } from 'pino';
 import { AnalyticsRecorder } from '../../bot/analytics/recorder.js';
 import { createTicket } from '../../bot/escalation/tickets.js';
-import { adminAccess, sessionValue } from '../../bot/web/admin.js';
+import { adminAccess, sessionValue } from '../../bot/web/admin-auth.js';
 import { secretMatches } from '../../bot/secrets.js';
 import { csrfToken } from '../../bot/web/admin-deliveries.js';
 import { ticketInput } from '../escalation/fixtures.js';
