@@ -6,7 +6,7 @@ import { search, type SearchHit } from '../knowledge/search.js';
 import { statesFailure } from '../knowledge/focus.js';
 import { respell } from '../knowledge/spelling.js';
 import { cutText } from '../text.js';
-import { clearStoryLead, storyFactors } from './story.js';
+import { clearStoryLead, isStory, storyFactors } from './story.js';
 
 /** What Elbow does with a message. */
 export type Outcome = 'answer' | 'clarify' | 'no-match' | 'decline' | 'smalltalk' | 'escalate';
@@ -121,7 +121,7 @@ export function decide(kb: KnowledgeBase, rawText: string, options: DecideOption
   // One or two stray characters ("x", "1", "?!") say nothing to search on, whatever they happen to match.
   const meaningful = query.tokens.some((t) => t.replace(/[^\p{L}\p{N}]/gu, '').length >= 2);
   // A story (many words, one clause stating the problem) with a clear first candidate is answered, not asked about.
-  const story = groupFactors !== undefined && meaningful && clearStoryLead(hits);
+  const story = isStory(query) && meaningful && clearStoryLead(hits, groupFactors !== undefined);
   if (!top || !meaningful || (top.coverage < DECISION_TUNING.clarifyCoverage && !story) || (!promoted && !story && nearMiss(top) && !statesFailure(text, kb.policy))) {
     return { ...base, outcome: 'no-match', hits, confidence };
   }
