@@ -6,7 +6,7 @@ import { search, type SearchHit } from './search.js';
 import { statesFailure } from './focus.js';
 import { respell } from './spelling.js';
 import { cutText } from '../text.js';
-import { clearStoryLead, storyFactors } from './story.js';
+import { clearStoryLead, isStory, storyFactors } from './story.js';
 
 /** What Elbow does with a message. */
 export type Outcome = 'answer' | 'clarify' | 'no-match' | 'decline' | 'smalltalk' | 'escalate';
@@ -62,7 +62,20 @@ export const DECISION_TUNING = {
   phrasingLead: 0.3,
   /** A near miss (see nearMiss) is only suspected when no title or alternate question of the top article is this close. */
   nearMissSimilarity: 0.37,
+  /** A top article scoring at least this many times the runner-up... */
+  dominantLead: 3,
+  /** ...is answered from this coverage up (an unknown word, such as a scale or drug name, costs coverage, not the topic)... */
+  dominantCoverage: 0.38,
+  /** ...when it has at least this many informative query words in its title, questions or tags. */
+  dominantInformative: 2,
 };
+
+/** The top article dwarfs every other hit and rests on more than one rare word of the query. */
+function dominant(hits: SearchHit[]): boolean {
+  const [top, second] = hits;
+  if (!top || top.coverage < DECISION_TUNING.dominantCoverage || top.informative.matched < DECISION_TUNING.dominantInformative) return false;
+  return !second || top.score >= second.score * DECISION_TUNING.dominantLead;
+}
 
 /**
  * A near-miss topic: no phrasing of the top article is close, it shares at most one informative word with the query (often in another sense,
@@ -121,14 +134,16 @@ export function decide(kb: KnowledgeBase, rawText: string, options: DecideOption
   // One or two stray characters ("x", "1", "?!") say nothing to search on, whatever they happen to match.
   const meaningful = query.tokens.some((t) => t.replace(/[^\p{L}\p{N}]/gu, '').length >= 2);
   // A story (many words, one clause stating the problem) with a clear first candidate is answered, not asked about.
-  const story = groupFactors !== undefined && meaningful && clearStoryLead(hits);
+  const story = isStory(query) && meaningful && clearStoryLead(hits, groupFactors !== undefined);
   if (!top || !meaningful || (top.coverage < DECISION_TUNING.clarifyCoverage && !story) || (!promoted && !story && nearMiss(top) && !statesFailure(text, kb.policy))) {
     return { ...base, outcome: 'no-match', hits, confidence };
   }
   const rivals = hits.filter((h) => h !== top && h.score >= top.score * DECISION_TUNING.candidateShare);
   const margin = hits[1] ? (top.score - hits[1].score) / top.score : 1;
   const clearLead = promoted || rivals.length === 0 || (confidence >= DECISION_TUNING.answerConfidence && margin >= DECISION_TUNING.answerMargin);
-  if ((top.coverage >= DECISION_TUNING.answerCoverage && clearLead) || story) {
+  // Everyday words ("parking", "paycheck") say the message is not about the EHR, however far one article leads.
+  const offTopic = query.tokens.some((t) => isOffTopicWord(t, kb.policy));
+  if ((top.coverage >= DECISION_TUNING.answerCoverage && clearLead) || story || (dominant(hits) && !offTopic)) {
     const article = kb.byId.get(top.id);
     return {
       ...base,
@@ -141,8 +156,8 @@ export function decide(kb: KnowledgeBase, rawText: string, options: DecideOption
       hits,
     };
   }
-  // Everyday words ("parking", "lunch") say the message is not about the EHR: offer no guesses.
-  if (query.tokens.some((t) => isOffTopicWord(t, kb.policy))) return { ...base, outcome: 'no-match', hits, confidence };
+  // ...and then offer no guesses either.
+  if (offTopic) return { ...base, outcome: 'no-match', hits, confidence };
   // A clarify offers 2-3 articles to choose from; one weak match on its own is not worth offering.
   const plausible = hits.filter((h) => h.score >= top.score * DECISION_TUNING.clarifyShare);
   const candidates = (plausible.length >= 2 ? plausible : hits).slice(0, 3).map((h) => h.id);

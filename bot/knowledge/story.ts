@@ -15,16 +15,27 @@ export const STORY_TUNING = {
   storyLead: 1.6,
   /** ...and covers at least this share of the (focus-weighted) query. */
   storyCoverage: 0.28,
+  /** A long message with no separate problem clause needs this wider lead (its scene words were not discounted). */
+  unfocusedLead: 2,
+  /** ...and at least this many informative (rare) query words in its title, questions or tags. */
+  unfocusedInformative: 2,
 };
 
 /**
  * True when a story's top hit is a clear first candidate: a long message always leaves scene words unmatched, so
  * its coverage stays low even for the right article; a wide score lead is the evidence instead of asking.
  */
-export function clearStoryLead(hits: SearchHit[]): boolean {
+export function clearStoryLead(hits: SearchHit[], focused = true): boolean {
   const [top, second] = hits;
   if (!top || top.coverage < STORY_TUNING.storyCoverage) return false;
-  return !second || top.score >= second.score * STORY_TUNING.storyLead;
+  // Without a focus clause the lead alone could rest on one shared rare word ("report"): it needs two.
+  if (!focused && top.informative.matched < STORY_TUNING.unfocusedInformative) return false;
+  return !second || top.score >= second.score * (focused ? STORY_TUNING.storyLead : STORY_TUNING.unfocusedLead);
+}
+
+/** True when a message is long enough to be read as a story. */
+export function isStory(query: NormalizedQuery): boolean {
+  return query.tokens.length >= STORY_TUNING.storyWords;
 }
 
 /**
@@ -32,7 +43,7 @@ export function clearStoryLead(hits: SearchHit[]): boolean {
  * STORY_TUNING.sceneFactor for words only in scene-setting. Undefined for short messages or without a clear focus.
  */
 export function storyFactors(kb: KnowledgeBase, text: string, query: NormalizedQuery): number[] | undefined {
-  if (query.tokens.length < STORY_TUNING.storyWords) return undefined;
+  if (!isStory(query)) return undefined;
   const focus = focusWords(text, kb.policy);
   if (!focus) return undefined;
   // The groups hold respelled words: respell the focus words the same way.
