@@ -129,7 +129,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   registerLocalConnector(server, ctx);
   registerPolicyPages(server, ctx);
   registerTicketRoutes(server, { ...ctx, notify: helpDesk.notify });
-  directLine.attach(server, { adapter, bot });
+  directLine.attach(server, { adapter, bot, shedder });
   notices.register(server);
 
   const watcher = config.HOT_RELOAD

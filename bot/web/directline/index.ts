@@ -1,3 +1,4 @@
+import type { LoadShedder } from '../shed.js';
 import type { ActivityHandler, CloudAdapter } from 'botbuilder';
 import type { ConnectorFactory } from 'botframework-connector';
 import type { Server } from 'restify';
@@ -33,12 +34,13 @@ export class DirectLine {
   readonly routeConnectors = (factory: ConnectorFactory): ConnectorFactory => new DirectLineConnectorFactory(this.store, this.serviceUrl, factory);
 
   /** Registers /embed.js, and the Direct Line API and stream when a secret is set. */
-  attach(server: Server, { adapter, bot }: { adapter: CloudAdapter; bot: ActivityHandler }): void {
+  attach(server: Server, { adapter, bot, shedder }: { adapter: CloudAdapter; bot: ActivityHandler; shedder?: LoadShedder }): void {
     const { ctx, store, tokens, serviceUrl } = this;
     server.get('/embed.js', serveAsset('embed.js'));
     if (!tokens) return;
     const runTurn = createTurnRunner({ ctx, adapter, bot, store, serviceUrl });
-    registerDirectLineRoutes(server, { ctx, store, tokens, runTurn, serviceUrl });
+    const admit = shedder ? () => shedder.admit() : undefined;
+    registerDirectLineRoutes(server, { ctx, store, tokens, runTurn, serviceUrl, admit });
     this.closeStream = attachStream(server.server, { ctx, store, tokens });
   }
 

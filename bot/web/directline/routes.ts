@@ -6,6 +6,7 @@ import type { AppContext } from '../../context.js';
 import { checkActivity } from '../activity-check.js';
 import { corsHeaders, originAllowed, sendError } from './access.js';
 import type { DirectLineStore } from './conversations.js';
+import { BUSY_RETRY_AFTER_S } from '../turns.js';
 import { WindowLimiter } from './rate-limit.js';
 import { bearerToken } from '../../secrets.js';
 import type { DirectLineGrant, TokenIssuer } from './tokens.js';
@@ -17,6 +18,8 @@ export interface RouteOptions {
   store: DirectLineStore;
   tokens: TokenIssuer;
   runTurn: TurnRunner;
+  /** A turn slot from the server's load shedder (released by calling it), or why there is none: then 503. */
+  admit?: () => Promise<(() => void) | string>;
   serviceUrl: string;
 }
 
@@ -49,6 +52,20 @@ type Handler = (req: Request, res: Response) => Promise<void>;
 /** Registers the Direct Line 3.0 REST API (tokens, conversations, activities) with CORS and per-token limits. */
 export function registerDirectLineRoutes(server: Server, options: RouteOptions): void {
   const { ctx, store, tokens, runTurn, serviceUrl } = options;
+  const admit = options.admit ?? (async () => () => undefined);
+  /** Runs `work` in a turn slot, as /api/messages does; a full server answers 503 + Retry-After at once. */
+  const inSlot = async (res: Response, work: () => Promise<void>): Promise<void> => {
+    const slot = await admit();
+    if (typeof slot !== 'function') {
+      res.header('Retry-After', String(BUSY_RETRY_AFTER_S));
+      return sendError(res, 503, 'ServiceUnavailable', 'busy, try again shortly');
+    }
+    try {
+      await work();
+    } finally {
+      slot();
+    }
+  };
   const posts = new WindowLimiter(POSTS_PER_MINUTE, 60_000, ctx.now);
   const reads = new WindowLimiter(READS_PER_MINUTE, 60_000, ctx.now);
 
@@ -128,12 +145,12 @@ export function registerDirectLineRoutes(server: Server, options: RouteOptions):
     if (asked !== undefined && asked !== null && asked !== grant.userId) return sendError(res, 403, 'Forbidden', 'user id does not match the token');
     const conversation = store.open(grant.conversationId, grant.userId);
     if (!conversation) return sendError(res, 403, 'Forbidden', 'conversation belongs to another user');
-    const created = !conversation.started;
-    if (created) {
+    if (conversation.started) return res.send(200, conversationBody(req, grant, bearerToken(req.headers.authorization)));
+    await inSlot(res, async () => {
       conversation.started = true;
       await runTurn(conversation, conversationStart(ctx, serviceUrl, grant), grant);
-    }
-    res.send(created ? 201 : 200, conversationBody(req, grant, bearerToken(req.headers.authorization)));
+      res.send(201, conversationBody(req, grant, bearerToken(req.headers.authorization)));
+    });
   }));
 
   server.get(`${BASE}/conversations/:conversationId`, guarded(async (req, res) => {
@@ -164,9 +181,11 @@ export function registerDirectLineRoutes(server: Server, options: RouteOptions):
     if (!checked.ok) return sendError(res, 400, 'BadArgument', checked.error);
     const conversation = store.open(grant.conversationId, grant.userId);
     if (!conversation) return sendError(res, 403, 'Forbidden', 'conversation belongs to another user');
-    // The echo comes first: Web Chat shows a message as sent once it sees it come back with its id.
-    const id = store.append(conversation, checked.activity);
-    await runTurn(conversation, { ...checked.activity, id }, grant);
-    res.send(200, { id });
+    await inSlot(res, async () => {
+      // The echo comes first: Web Chat shows a message as sent once it sees it come back with its id.
+      const id = store.append(conversation, checked.activity);
+      await runTurn(conversation, { ...checked.activity, id }, grant);
+      res.send(200, { id });
+    });
   }));
 }
