@@ -76,9 +76,9 @@ export function describesCurrentProblem(raw: string, policy: Policy = defaultPol
 }
 
 /** Kinds of small talk Elbow answers without searching. */
-export type SmalltalkKind = 'greeting' | 'thanks' | 'bye' | 'about' | 'howareyou' | 'ack';
+export type SmalltalkKind = 'greeting' | 'thanks' | 'bye' | 'about' | 'howareyou' | 'ack' | 'vent';
 
-const SMALLTALK_KINDS = new Set<string>(['greeting', 'thanks', 'bye', 'about', 'howareyou', 'ack']);
+const SMALLTALK_KINDS = new Set<string>(['greeting', 'thanks', 'bye', 'about', 'howareyou', 'ack', 'vent']);
 
 /** Classifies a whole message as small talk, or returns null when it carries a question. */
 export function smalltalkKind(raw: string, policy: Policy = defaultPolicy()): SmalltalkKind | null {
