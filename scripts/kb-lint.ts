@@ -24,6 +24,9 @@ runMain(() => {
       process.exit(1);
     }
     const rules = [...policy.rules.values()].reduce((n, r) => n + r.length, 0);
+    const articleIds = new Set(articles.map((a) => a.id));
+    const unknown = [...policy.rules.values()].flat().filter((r) => r.article !== undefined && !articleIds.has(r.article));
+    if (unknown.length > 0) throw new KnowledgeError(unknown.map((r) => ({ file: r.file, field: `rules.${r.id}.article`, message: `names unknown article ${r.article}` })));
     // Notices: unknown article ids, ends before starts, bad dates (file and field named).
     const notices = loadNotices(path.join(knowledgeDir, 'notices'), new Set(articles.map((a) => a.id)));
     if (notices.problems.length > 0) throw new KnowledgeError(notices.problems);

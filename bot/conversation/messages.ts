@@ -94,4 +94,5 @@ export const SMALLTALK_REPLIES: Record<SmalltalkKind, string> = {
   about: MESSAGES.greeting,
   howareyou: "I'm doing well, thanks. What's the EHR doing to you today?",
   ack: 'OK. Anything else I can help with in the EHR?',
+  vent: 'Hang in there. If the EHR is making the shift any harder, tell me what it is doing.',
 };

@@ -104,7 +104,7 @@ export function decide(kb: KnowledgeBase, rawText: string, options: DecideOption
   const full = typeof rawText === 'string' ? rawText : '';
   const truncated = full.length > DECISION_TUNING.maxSearchChars;
   const text = truncated ? cutText(full, DECISION_TUNING.maxSearchChars) : full;
-  const { urgent, systemRisk } = urgencyOf(text, kb.policy);
+  const { urgent, systemRisk, article: situationArticle } = urgencyOf(text, kb.policy);
 
   let corrected: string[] | undefined;
   const query = normalize(text, kb.synonyms, 40, kb.policy, (tokens) => {
@@ -116,12 +116,16 @@ export function decide(kb: KnowledgeBase, rawText: string, options: DecideOption
   const base = { articleId: null, candidates: [] as string[], urgent, confidence: 0, hits: [] as SearchHit[], truncated, ...(correctedText ? { correctedText } : {}) };
   const groupFactors = storyFactors(kb, text, query);
   const found = query.groups.length > 0 ? search(kb, query, { role: options.role, limit: systemRisk ? 10 : 5, groupFactors }) : [];
-  const urgentHit = systemRisk ? urgentArticle(kb, found) : undefined;
+  // A risk rule that names its article (records disagree -> patient safety) wants that one, when search surfaces it at
+  // all, and no other urgent article (a label mismatch is not a downtime).
+  const urgentHit = !systemRisk ? undefined : situationArticle ? found.find((h) => h.id === situationArticle) : urgentArticle(kb, found);
   const ranked = urgentHit ? [urgentHit, ...found.filter((h) => h !== urgentHit)].slice(0, 5) : found;
   const phrased = closestPhrasing(ranked);
   const hits = phrased ? [phrased, ...ranked.filter((h) => h !== phrased)] : ranked;
   // The urgent article for an outage or a patient at risk, or a near word-for-word phrasing, needs no score lead.
   const promoted = hits.length > 0 && (hits[0] === urgentHit || hits[0] === phrased);
+  // The article a matched risk rule names is the analysts' answer for that situation: no coverage bar beyond clarify's.
+  const named = hits.length > 0 && hits[0] === urgentHit && urgentHit.id === situationArticle;
   const confidence = confidenceOf(hits);
   const top3 = hits.slice(0, 3).map((h) => h.id);
 
@@ -143,7 +147,7 @@ export function decide(kb: KnowledgeBase, rawText: string, options: DecideOption
   const clearLead = promoted || rivals.length === 0 || (confidence >= DECISION_TUNING.answerConfidence && margin >= DECISION_TUNING.answerMargin);
   // Everyday words ("parking", "paycheck") say the message is not about the EHR, however far one article leads.
   const offTopic = query.tokens.some((t) => isOffTopicWord(t, kb.policy));
-  if ((top.coverage >= DECISION_TUNING.answerCoverage && clearLead) || story || (dominant(hits) && !offTopic)) {
+  if ((top.coverage >= DECISION_TUNING.answerCoverage && clearLead) || named || story || (dominant(hits) && !offTopic)) {
     const article = kb.byId.get(top.id);
     return {
       ...base,

@@ -49,11 +49,12 @@ export function isUrgent(raw: string, policy: Policy = defaultPolicy()): boolean
  * Urgency and system risk (see describesSystemRisk) of one message, preparing its text once. The user saying it is
  * not urgent, and planned or past events ("the code blue we had last night"), outweigh every urgent phrase.
  */
-export function urgencyOf(raw: string, policy: Policy = defaultPolicy()): { urgent: boolean; systemRisk: boolean } {
+export function urgencyOf(raw: string, policy: Policy = defaultPolicy()): { urgent: boolean; systemRisk: boolean; article?: string } {
   const text = prepare(raw);
   if (anyRule(policy, 'urgency', 'not-urgent', text) || anyRule(policy, 'urgency', 'not-now', text)) return { urgent: false, systemRisk: false };
-  const risk = anyRule(policy, 'urgency', 'system-risk', text);
-  return { urgent: risk || anyRule(policy, 'urgency', 'urgent', text), systemRisk: risk };
+  const risks = rulesOf(policy, 'urgency', 'system-risk').filter((r) => ruleMatches(r, text));
+  const article = risks.find((r) => r.article)?.article;
+  return { urgent: risks.length > 0 || anyRule(policy, 'urgency', 'urgent', text), systemRisk: risks.length > 0, ...(article ? { article } : {}) };
 }
 
 /**
@@ -76,9 +77,9 @@ export function describesCurrentProblem(raw: string, policy: Policy = defaultPol
 }
 
 /** Kinds of small talk Elbow answers without searching. */
-export type SmalltalkKind = 'greeting' | 'thanks' | 'bye' | 'about' | 'howareyou' | 'ack';
+export type SmalltalkKind = 'greeting' | 'thanks' | 'bye' | 'about' | 'howareyou' | 'ack' | 'vent';
 
-const SMALLTALK_KINDS = new Set<string>(['greeting', 'thanks', 'bye', 'about', 'howareyou', 'ack']);
+const SMALLTALK_KINDS = new Set<string>(['greeting', 'thanks', 'bye', 'about', 'howareyou', 'ack', 'vent']);
 
 /** Classifies a whole message as small talk, or returns null when it carries a question. */
 export function smalltalkKind(raw: string, policy: Policy = defaultPolicy()): SmalltalkKind | null {

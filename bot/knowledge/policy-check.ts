@@ -23,7 +23,7 @@ const KIND_ROLE: Record<string, 'positive' | 'exception' | 'part'> = {
   person: 'positive', 'not-person': 'exception',
   urgent: 'positive', 'system-risk': 'positive', 'not-now': 'exception', 'not-urgent': 'exception', 'problem-now': 'part',
   failure: 'positive', question: 'positive', 'clause-break': 'part',
-  greeting: 'positive', thanks: 'positive', bye: 'positive', about: 'positive', howareyou: 'positive', ack: 'positive',
+  greeting: 'positive', thanks: 'positive', bye: 'positive', about: 'positive', howareyou: 'positive', ack: 'positive', vent: 'positive',
 };
 
 function classifier(file: string, rule: PolicyRule, policy: Policy): ((text: string) => boolean) | undefined {

@@ -19,6 +19,7 @@ const RuleSchema = z
     kind: z.string().regex(/^[a-z-]+$/),
     pattern: z.string().min(1),
     unless: z.string().min(1).optional(),
+    article: z.string().regex(/^[a-z0-9-]+$/).optional(),
     examples: Examples.refine((e) => e.match.length > 0 && e.nomatch.length > 0, 'needs at least one match and one nomatch example'),
   })
   .strict();
@@ -53,6 +54,8 @@ export interface PolicyRule {
   kind: string;
   regex: RegExp;
   unless?: RegExp;
+  /** The article this situation belongs to (urgency): preferred when search surfaces it at all. */
+  article?: string;
   examples: { match: string[]; nomatch: string[] };
 }
 
@@ -155,6 +158,7 @@ export function loadPolicy(dir: string): Policy {
           kind: r.kind,
           regex: compile(file, `rules.${r.id}.pattern`, r.pattern),
           unless: r.unless === undefined ? undefined : compile(file, `rules.${r.id}.unless`, r.unless),
+          ...(r.article === undefined ? {} : { article: r.article }),
           examples: r.examples,
         };
       }),

@@ -1,0 +1,54 @@
+import path from 'node:path';
+import { expect } from 'chai';
+import { decide } from '../../bot/knowledge/decide.js';
+import { buildKnowledgeBase, type KnowledgeBase } from '../../bot/knowledge/knowledge-base.js';
+import { asksForPerson, isClinicalQuestion, isUrgent, smalltalkKind, urgencyOf } from '../../bot/knowledge/intents.js';
+
+// Situation rules tuned on blind-6, probed in other words than the set's.
+describe('knowledge/situations (policy rules from the blind-6 tuning)', () => {
+  let kb: KnowledgeBase;
+  before(() => {
+    kb = buildKnowledgeBase(path.resolve('knowledge'));
+  });
+
+  it('makes care waiting on the system now urgent, whatever the word order', () => {
+    expect(isUrgent('the dispensing cabinet froze and her vanco is due in fifteen minutes')).to.equal(true);
+    expect(isUrgent('surgeon is waiting on the table, consent screen is blank')).to.equal(true);
+    expect(isUrgent('sepsis alert on my patient and the lactate order wont go through')).to.equal(true);
+  });
+
+  it('keeps hypotheticals, finished events and how-tos out of urgency', () => {
+    expect(isUrgent('what do we do with the med pass if epic ever goes down')).to.equal(false);
+    expect(isUrgent('i was in a code for two hours so i never charted the 1400 vitals, how do i backtime')).to.equal(false);
+    expect(isUrgent('how do i chart insulin right now when the glucometer cant connect')).to.equal(false);
+  });
+
+  it('declines judging a value or the next clinical step, with or without a dose', () => {
+    expect(isClinicalQuestion('troponin climbed to 0.9 from 0.2, is that something to be worried about')).to.equal(true);
+    expect(isClinicalQuestion('map is 58 on norepinephrine, what should we start next')).to.equal(true);
+    expect(isClinicalQuestion('how fast should we wean the propofol')).to.equal(true);
+    expect(isClinicalQuestion('cefepime 2 g, should it be lowered for her kidneys')).to.equal(true);
+  });
+
+  it('does not decline EHR problems that name a dose', () => {
+    expect(isClinicalQuestion('the 80 mg order wont sign should i change it')).to.equal(false);
+    expect(isClinicalQuestion('the pump reads 25 ml/hr but the emar shows 15 ml/hr')).to.equal(false);
+    expect(isClinicalQuestion('scanner says dose mismatch on the lisinopril, what does that mean')).to.equal(false);
+  });
+
+  it('answers two records that disagree with the article the risk rule names', () => {
+    expect(urgencyOf('the syringe label reads 2 mg of hydromorphone but the emar lists 0.5 mg').article).to.equal('patient-safety-it-issue');
+    const d = decide(kb, 'pharmacy label says 50 mg but the order says 25 mg, the pt is waiting', { role: 'nurse' });
+    expect(d.urgent).to.equal(true);
+    expect(d.outcome).to.equal('answer');
+    expect(d.articleId).to.equal('patient-safety-it-issue');
+  });
+
+  it('treats venting as small talk and a request to the EHR team as an escalation', () => {
+    expect(smalltalkKind('ugh this weekend has been endless')).to.equal('vent');
+    expect(smalltalkKind('night shift cant see the day shift notes')).to.equal(null);
+    expect(asksForPerson('could someone log in to my wow remotely')).to.equal(true);
+    expect(asksForPerson('please file a build request with the informatics team for a new row')).to.equal(true);
+    expect(asksForPerson('put in a request for a sitter')).to.equal(false);
+  });
+});
