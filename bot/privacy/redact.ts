@@ -109,7 +109,7 @@ const UNITS = String.raw`mg|mcg|ug|g|kg|ml|l|units?|u|iu|meq|mmol|mm|cm|min|mins
 const PHONE_LOCAL = new RegExp(String.raw`(?<![\w.-])\d{3}-\d{4}(?![\w-]|\.\d|\s*(?:${UNITS}|%)(?![a-z]))`, 'gi');
 /** Labels of numbers that are not about a patient: error codes, builds, tickets and incidents. */
 const NOT_PHI_LABEL = String.raw`\b(?:error|err|code|exception|hresult|event\s+id|build|version|ver|incident|inc|ticket|ritm|req|chg|kb)(?:[\s:#=]*(?:code|number|no\.?|id|is|was))?[\s:#=]*(?:0x)?`;
-const LONG_DIGITS = new RegExp(String.raw`(?<!\d)(?<!${NOT_PHI_LABEL})(?<!0x[\da-f]*)\d{6,}`, 'gi');
+const LONG_DIGITS = new RegExp(String.raw`(?<!\d)(?<!${NOT_PHI_LABEL})(?<!\b0x[\da-f]*)\d{6,}`, 'gi');
 /** At the cut of a clipped text: a trailing number, possibly half of one. */
 const CUT_NUMBER = /(?<![\w[])(?:[A-Za-z]{1,3}-?)?\d[\d\s().\/-]*$/;
 

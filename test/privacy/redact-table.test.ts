@@ -74,6 +74,8 @@ const LEAKS: Record<string, Row[]> = {
     ['date of birth is 14 March 1961', 'date of birth is [DOB]'],
   ],
   'Medicare ids': [
+    // Found by the property test: a digit run glued to "…0x" is not a hex code.
+    ['extension 0700x435712345', 'extension 0700x[ID]'],
     ['Medicare id 1EG4-TE5-MK72 rejected', 'Medicare id [ID] rejected'],
     ['MBI 1EG4TE5MK72', 'MBI [ID]'],
     ['medicare number 1eg4-te5-mk72 not found', 'medicare number [ID] not found'],
