@@ -1,36 +1,11 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import { getTicket } from '../../bot/escalation/tickets.js';
+import { fakeConnector } from '../helpers/fake-connector.js';
 import { startTestApp, teamsMessage, textOf, type TestApp } from '../helpers/app.js';
 import { WebhookReceiver } from './receiver.js';
 
 const CALLBACK_TOKEN = 'callback-token-0123456789';
 const SUPPORT = '19:support@thread.tacv2';
-
-/** A stand-in Bot Connector on this machine: answers the roster lookup and records posted activities. */
-async function fakeConnector() {
-  const posted: Array<{ url?: string; body: any }> = [];
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      if (req.method === 'GET' && /\/members\//.test(req.url ?? '')) {
-        return void res.end(JSON.stringify({ id: '29:contact-user', name: 'Alex Nurse', email: 'alex.nurse@contoso.org', userPrincipalName: 'anurse@contoso.org' }));
-      }
-      posted.push({ url: req.url, body: JSON.parse(body || '{}') });
-      res.end('{"id":"1"}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-  const close = () => new Promise<void>((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  });
-  return { url, posted, close };
-}
 
 describe('help-desk contact, callbacks and the "Take it" button', () => {
   let app: TestApp;
@@ -40,7 +15,7 @@ describe('help-desk contact, callbacks and the "Take it" button', () => {
     this.timeout(120_000);
     receiver = new WebhookReceiver();
     await receiver.up();
-    connector = await fakeConnector();
+    connector = await fakeConnector({ member: { id: '29:contact-user', name: 'Alex Nurse', email: 'alex.nurse@contoso.org', userPrincipalName: 'anurse@contoso.org' } });
     app = await startTestApp({ ESCALATION_WEBHOOK_URL: receiver.url, SUPPORT_TEAMS_CHANNEL_ID: SUPPORT, TICKET_CALLBACK_TOKEN: CALLBACK_TOKEN });
   });
   after(async () => {

@@ -1,5 +1,3 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConfigurationServiceClientCredentialFactory } from 'botbuilder';
 import { createHelpDesk } from '../../bot/escalation/help-desk.js';
@@ -12,28 +10,8 @@ import { openDb } from '../../bot/store/open.js';
 import type { AppContext } from '../../bot/context.js';
 import { freshDataDir, type FreshDataDir } from '../helpers/engines.js';
 import { phiIn, ticketInput } from './fixtures.js';
+import { fakeConnector } from '../helpers/fake-connector.js';
 import { WebhookReceiver } from './receiver.js';
-
-/** A stand-in Bot Connector: records what the adapter posts. */
-async function fakeConnector() {
-  const calls: Array<{ url?: string; body: any }> = [];
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      calls.push({ url: req.url, body: JSON.parse(body || '{}') });
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end('{"id":"1"}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-  const close = () => new Promise<void>((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  });
-  return { url, calls, close };
-}
 
 describe('createHelpDesk', () => {
   let fresh: FreshDataDir;
@@ -97,9 +75,9 @@ describe('createHelpDesk', () => {
       const summary = await desk.escalate({ ...input, role: 'nurse', conversationRef: { ...input.conversationRef, conversation, serviceUrl: connector.url } });
       const ticket = (await getTicket(db, summary.id))!;
       await desk.notify({ ...ticket, status: 'in-progress', statusNote: 'On my way to 4 West.' });
-      expect(connector.calls).to.have.length(1);
-      expect(connector.calls[0]!.url).to.match(/^\/v3\/conversations\/a%3Aconversation-2\/activities/);
-      expect(connector.calls[0]!.body.text).to.equal(`Update on your help-desk ticket ${summary.id}: in progress. On my way to 4 West.`);
+      expect(connector.posted).to.have.length(1);
+      expect(connector.posted[0]!.url).to.match(/^\/v3\/conversations\/a%3Aconversation-2\/activities/);
+      expect(connector.posted[0]!.body.text).to.equal(`Update on your help-desk ticket ${summary.id}: in progress. On my way to 4 West.`);
     } finally {
       await desk.stop();
     }
