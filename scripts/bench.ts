@@ -49,6 +49,9 @@ function serverEnv(dataDir: string): Record<string, string> {
     LOG_LEVEL: 'silent',
     HOT_RELOAD: 'false',
     RATE_LIMIT_PER_MINUTE: '1000000',
+    // Throughput is measured, not overload: load shedding (its own soak profile) must not turn turns into 503s.
+    SHED_EVENT_LOOP_DELAY_MS: '60000',
+    MAX_QUEUE_WAIT_MS: '60000',
     PORT: '0',
     MicrosoftAppId: '',
     DATABASE_URL: '',

@@ -107,6 +107,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     HOT_RELOAD: 'false',
     KNOWLEDGE_DIR: path.resolve('knowledge'),
     DATA_DIR: dataDir,
+    // A realistic mix at a sustainable rate: every turn must be served (overload has its own profile).
+    SHED_EVENT_LOOP_DELAY_MS: '60000',
+    MAX_QUEUE_WAIT_MS: '60000',
     ...options.env,
   });
   const app = await createApp(config, { host: '127.0.0.1' });
