@@ -23,6 +23,14 @@ describe('weekly owner digest', function () {
     await receiver?.down();
   });
 
+  /** Moves the clock and waits until the background round at that time has run its burst check. */
+  const roundAt = async (iso: string) => {
+    clock = new Date(iso);
+    await waitFor(async () => {
+      const { lastCheck } = (await (await fetch(`${app.url}/admin/api/alerts`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as { lastCheck: string };
+      return lastCheck === clock.toISOString();
+    }, 20_000, `the round at ${iso}`);
+  };
   const digests = () => receiver.requests.map((r) => JSON.parse(r.body) as { type: string; owner: string; week: string; notSolved: Array<{ articleId: string; notSolved: number }> });
 
   it('numbers ISO weeks from Monday', () => {
@@ -43,13 +51,13 @@ describe('weekly owner digest', function () {
     expect(mine.type).to.equal('owner-digest');
     expect(mine.notSolved.map((a) => [a.articleId, a.notSolved])).to.deep.include(['printer-not-printing', 1]);
 
-    // Later rounds in the same week send nothing again.
+    // Later rounds in the same week send nothing again. Rounds run one after another, so once the round
+    // after next has begun, every digest queued in week 49's first round has been delivered.
+    await roundAt('2026-11-30T10:30:00Z');
+    await roundAt('2026-11-30T10:45:00Z');
     const count = receiver.requests.length;
-    clock = new Date('2026-11-30T11:00:00Z');
-    await waitFor(async () => {
-      const { lastCheck } = (await (await fetch(`${app.url}/admin/api/alerts`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as { lastCheck: string };
-      return lastCheck === clock.toISOString();
-    }, 20_000, 'another round');
+    await roundAt('2026-11-30T11:00:00Z');
+    await roundAt('2026-11-30T11:15:00Z');
     const keys = digests().map((d) => `${d.owner}:${d.week}`);
     expect(new Set(keys).size).to.equal(keys.length);
     expect(receiver.requests.length).to.equal(count);
