@@ -118,13 +118,13 @@ export function decide(kb: KnowledgeBase, rawText: string, options: DecideOption
   const found = query.groups.length > 0 ? search(kb, query, { role: options.role, limit: systemRisk ? 10 : 5, groupFactors }) : [];
   // A risk rule that names its article (records disagree -> patient safety) wants that one, when search surfaces it at
   // all, and no other urgent article (a label mismatch is not a downtime).
-  const urgentHit = !systemRisk ? undefined : situationArticle ? found.find((h) => h.id === situationArticle) : urgentArticle(kb, found);
+  const urgentHit = !systemRisk ? undefined : situationArticle ? namedHit(kb, found, situationArticle, () => search(kb, query, { role: options.role, limit: kb.articles.length, groupFactors })) : urgentArticle(kb, found);
   const ranked = urgentHit ? [urgentHit, ...found.filter((h) => h !== urgentHit)].slice(0, 5) : found;
   const phrased = closestPhrasing(ranked);
   const hits = phrased ? [phrased, ...ranked.filter((h) => h !== phrased)] : ranked;
   // The urgent article for an outage or a patient at risk, or a near word-for-word phrasing, needs no score lead.
   const promoted = hits.length > 0 && (hits[0] === urgentHit || hits[0] === phrased);
-  // The article a matched risk rule names is the analysts' answer for that situation: no coverage bar beyond clarify's.
+  // The article a matched risk rule names is the analysts' answer for that situation, however the message is worded.
   const named = hits.length > 0 && hits[0] === urgentHit && urgentHit.id === situationArticle;
   const confidence = confidenceOf(hits);
   const top3 = hits.slice(0, 3).map((h) => h.id);
@@ -139,7 +139,7 @@ export function decide(kb: KnowledgeBase, rawText: string, options: DecideOption
   const meaningful = query.tokens.some((t) => t.replace(/[^\p{L}\p{N}]/gu, '').length >= 2);
   // A story (many words, one clause stating the problem) with a clear first candidate is answered, not asked about.
   const story = isStory(query) && meaningful && clearStoryLead(hits, groupFactors !== undefined);
-  if (!top || !meaningful || (top.coverage < DECISION_TUNING.clarifyCoverage && !story) || (!promoted && !story && nearMiss(top) && !statesFailure(text, kb.policy))) {
+  if (!top || !meaningful || (top.coverage < DECISION_TUNING.clarifyCoverage && !story && !named) || (!promoted && !story && nearMiss(top) && !statesFailure(text, kb.policy))) {
     return { ...base, outcome: 'no-match', hits, confidence };
   }
   const rivals = hits.filter((h) => h !== top && h.score >= top.score * DECISION_TUNING.candidateShare);
@@ -177,6 +177,17 @@ function closestPhrasing(hits: SearchHit[]): SearchHit | undefined {
   const best = hits.reduce<SearchHit | undefined>((a, h) => (!a || h.similarity > a.similarity ? h : a), undefined);
   if (!best || best.similarity < DECISION_TUNING.phrasingMatch || best.coverage < DECISION_TUNING.answerCoverage) return undefined;
   return hits.every((h) => h === best || best.similarity - h.similarity >= DECISION_TUNING.phrasingLead) ? best : undefined;
+}
+
+/**
+ * The hit of the article a matched risk rule names: from the first hits, else from a search of every article (an
+ * outage worded "every screen went white" shares no word with the downtime article's title), else an empty hit,
+ * because the situation, not the wording, says which article helps.
+ */
+function namedHit(kb: KnowledgeBase, found: SearchHit[], id: string, searchAll: () => SearchHit[]): SearchHit | undefined {
+  if (!kb.byId.has(id)) return undefined;
+  const hit = found.find((h) => h.id === id) ?? searchAll().find((h) => h.id === id);
+  return hit ?? { id, score: found[0]?.score ?? 1, coverage: 0, similarity: 0, informative: { matched: 0, matchedWeight: 0, missedWeight: 0 } };
 }
 
 /**

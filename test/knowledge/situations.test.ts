@@ -44,6 +44,16 @@ describe('knowledge/situations (policy rules from the blind-6 tuning)', () => {
     expect(d.articleId).to.equal('patient-safety-it-issue');
   });
 
+  it('answers an outage with the downtime article even when its wording shares nothing with the article', () => {
+    expect(urgencyOf('every workstation on the floor just went to a black screen').article).to.equal('ehr-downtime');
+    const d = decide(kb, 'all the workstations in our clinic just went to a blue screen and we have patients checking in', { role: 'nurse' });
+    expect(d.urgent).to.equal(true);
+    expect(d.outcome).to.equal('answer');
+    expect(d.articleId).to.equal('ehr-downtime');
+    // A single screen going blank is no outage: no rule names the downtime article for it.
+    expect(decide(kb, 'my screen went blank', { role: 'nurse' }).articleId).to.not.equal('ehr-downtime');
+  });
+
   it('treats venting as small talk and a request to the EHR team as an escalation', () => {
     expect(smalltalkKind('ugh this weekend has been endless')).to.equal('vent');
     expect(smalltalkKind('night shift cant see the day shift notes')).to.equal(null);
