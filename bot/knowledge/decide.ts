@@ -62,6 +62,8 @@ export const DECISION_TUNING = {
   phrasingLead: 0.3,
   /** A near miss (see nearMiss) is only suspected when no title or alternate question of the top article is this close. */
   nearMissSimilarity: 0.37,
+  /** ...and the top article shares at most this many informative query words (task verbs never count). */
+  nearMissShared: 1,
   /** A top article scoring at least this many times the runner-up... */
   dominantLead: 3,
   /** ...is answered from this coverage up (an unknown word, such as a scale or drug name, costs coverage, not the topic)... */
@@ -84,7 +86,7 @@ function dominant(hits: SearchHit[]): boolean {
  */
 function nearMiss(top: SearchHit): boolean {
   const { matched, matchedWeight, missedWeight } = top.informative;
-  return top.similarity < DECISION_TUNING.nearMissSimilarity && matched <= 1 && missedWeight > 0 && missedWeight >= matchedWeight;
+  return top.similarity < DECISION_TUNING.nearMissSimilarity && matched <= DECISION_TUNING.nearMissShared && missedWeight > 0 && missedWeight >= matchedWeight;
 }
 
 /** Confidence from the top article's coverage of the query and its lead over the runner-up. */

@@ -65,6 +65,7 @@ export function checkPolicyExamples(policy: Policy, synonyms: SynonymMap): Examp
   const lists: Record<string, (text: string) => boolean> = {
     filler: (t) => normalize(t, synonyms, 40, policy).groups.length === 0,
     'off-topic': (t) => tokenize(t).some((w) => isOffTopicWord(w, policy)),
+    'task-words': (t) => tokenize(t).some((w) => policy.taskWords.has(w)),
   };
   for (const [file, says] of Object.entries(lists)) {
     const examples = policy.listExamples.get(file);

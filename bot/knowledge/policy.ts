@@ -71,6 +71,8 @@ export interface Policy {
   rules: Map<string, PolicyRule[]>;
   filler: Set<string>;
   offTopic: Set<string>;
+  /** Task verbs and everyday EHR words (knowledge/policy/task-words.yml): never what a question is about. */
+  taskWords: Set<string>;
   wordClasses: WordClass[];
   /** File-level examples of the word-list files (filler, off-topic). */
   listExamples: Map<string, { match: string[]; nomatch: string[] }>;
@@ -142,6 +144,7 @@ export function loadPolicy(dir: string): Policy {
   const rules = new Map<string, PolicyRule[]>();
   const filler = new Set<string>();
   const offTopic = new Set<string>();
+  const taskWords = new Set<string>();
   const wordClasses: WordClass[] = [];
   const listExamples = new Map<string, { match: string[]; nomatch: string[] }>();
   for (const [file, data] of parsed) {
@@ -166,6 +169,7 @@ export function loadPolicy(dir: string): Policy {
     const words = Object.values(data.groups ?? {}).flat().map((w) => w.toLowerCase());
     if (name === 'filler') words.forEach((w) => filler.add(w));
     if (name === 'off-topic') words.forEach((w) => offTopic.add(w));
+    if (name === 'task-words') words.forEach((w) => taskWords.add(w));
     if (data.examples) listExamples.set(name, data.examples);
     for (const [i, wc] of (data.word_classes ?? []).entries()) {
       const set = new Set(wc.words ?? []);
@@ -175,7 +179,7 @@ export function loadPolicy(dir: string): Policy {
     }
   }
   if (problems.length > 0) throw new KnowledgeError(problems);
-  return { rules, filler, offTopic, wordClasses, listExamples, vocabularyWords, dir };
+  return { rules, filler, offTopic, taskWords, wordClasses, listExamples, vocabularyWords, dir };
 }
 
 /** The policy shipped with the code (knowledge/policy beside this repository), for knowledge dirs that have none. */

@@ -75,6 +75,8 @@ interface GroupTerms {
   terms: ResolvedTerm[];
   /** Boost factor of the group's terms in the lunr query (below 1 for scene-setting words). */
   boost: number;
+  /** A task verb or everyday EHR word (policy taskWords): searched, but never what the question is about. */
+  task: boolean;
 }
 
 const KEY_FIELDS = ['title', 'questions', 'tags'];
@@ -112,11 +114,12 @@ function resolveGroups(kb: KnowledgeBase, query: NormalizedQuery, factors: numbe
   return query.groups.map((group, i) => {
     const resolved = resolveGroup(kb, group);
     const factor = factors[i] ?? 1;
-    return { ...resolved, weight: resolved.weight * factor, boost: factor };
+    const task = !group.expanded && group.original.every((t) => kb.policy.taskWords.has(t));
+    return { ...resolved, weight: resolved.weight * factor, boost: factor, task };
   });
 }
 
-function resolveGroup(kb: KnowledgeBase, group: NormalizedQuery['groups'][number]): Omit<GroupTerms, 'boost'> {
+function resolveGroup(kb: KnowledgeBase, group: NormalizedQuery['groups'][number]): Omit<GroupTerms, 'boost' | 'task'> {
   if (!group.expanded && group.original.length === 1 && isOffTopicWord(group.original[0], kb.policy)) {
     return { weight: SEARCH_TUNING.offTopicWeight, terms: [] };
   }
@@ -211,7 +214,8 @@ function informativeMatch(groups: GroupTerms[], metadata: MatchMetadata): Search
   const out = { matched: 0, matchedWeight: 0, missedWeight: 0 };
   for (const g of groups) {
     // Scene-setting words of a story (boost below 1) and everyday words are judged elsewhere.
-    if (g.boost < 1 || g.weight < SEARCH_TUNING.informativeIdf || g.weight === SEARCH_TUNING.offTopicWeight) continue;
+    // Task verbs ("put", "place") say what to do, not what about.
+    if (g.boost < 1 || g.task || g.weight < SEARCH_TUNING.informativeIdf || g.weight === SEARCH_TUNING.offTopicWeight) continue;
     const credit = groupCredit(g, metadata);
     if (credit >= SEARCH_TUNING.fuzzyCredit) {
       out.matched++;

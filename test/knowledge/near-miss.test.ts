@@ -21,6 +21,15 @@ describe('knowledge: near-miss topics', () => {
     }
   });
 
+  it('does not count a task verb ("put", "place") as what the question is about', () => {
+    expect(kb.policy.taskWords.has('put')).to.equal(true);
+    for (const q of ['how do i put contact precautions in the patient header', 'where do i put the emergency contact for my patient']) {
+      const d = decide(kb, q);
+      expect(d.outcome, q).to.equal('no-match');
+      expect(d.hits[0].informative.matched, q).to.be.at.most(1);
+    }
+  });
+
   it('still answers a task an article covers, and a failure report that misses a word', () => {
     expect(decide(kb, 'how do i set up microsoft authenticator for work login').articleId).to.equal('multi-factor-authentication');
     expect(statesFailure('rover keeps logging me out', kb.policy)).to.equal(true);
