@@ -70,6 +70,11 @@ export const DECISION_TUNING = {
   dominantCoverage: 0.38,
   /** ...when it has at least this many informative query words in its title, questions or tags. */
   dominantInformative: 2,
+  /**
+   * A message reporting a failure ("x won't load", "y is blank") is answered with a top article that scores at least
+   * this many times the runner-up: the failure names the thing that broke, so a clear lead is enough evidence.
+   */
+  failureLead: 1.4,
 };
 
 /** The top article dwarfs every other hit and rests on more than one rare word of the query. */
@@ -141,7 +146,8 @@ export function decide(kb: KnowledgeBase, rawText: string, options: DecideOption
   const meaningful = query.tokens.some((t) => t.replace(/[^\p{L}\p{N}]/gu, '').length >= 2);
   // A story (many words, one clause stating the problem) with a clear first candidate is answered, not asked about.
   const story = isStory(query) && meaningful && clearStoryLead(hits, groupFactors !== undefined);
-  if (!top || !meaningful || (top.coverage < DECISION_TUNING.clarifyCoverage && !story && !named) || (!promoted && !story && nearMiss(top) && !statesFailure(text, kb.policy))) {
+  const failure = statesFailure(text, kb.policy);
+  if (!top || !meaningful || (top.coverage < DECISION_TUNING.clarifyCoverage && !story && !named) || (!promoted && !story && nearMiss(top) && !failure)) {
     return { ...base, outcome: 'no-match', hits, confidence };
   }
   const rivals = hits.filter((h) => h !== top && h.score >= top.score * DECISION_TUNING.candidateShare);
@@ -149,7 +155,8 @@ export function decide(kb: KnowledgeBase, rawText: string, options: DecideOption
   const clearLead = promoted || rivals.length === 0 || (confidence >= DECISION_TUNING.answerConfidence && margin >= DECISION_TUNING.answerMargin);
   // Everyday words ("parking", "paycheck") say the message is not about the EHR, however far one article leads.
   const offTopic = query.tokens.some((t) => isOffTopicWord(t, kb.policy));
-  if ((top.coverage >= DECISION_TUNING.answerCoverage && clearLead) || named || story || (dominant(hits) && !offTopic)) {
+  const failureLead = failure && !offTopic && (!hits[1] || top.score >= hits[1].score * DECISION_TUNING.failureLead);
+  if ((top.coverage >= DECISION_TUNING.answerCoverage && clearLead) || named || story || failureLead || (dominant(hits) && !offTopic)) {
     const article = kb.byId.get(top.id);
     return {
       ...base,

@@ -50,6 +50,15 @@ describe('conversation/decide', () => {
       expect(decide(kb, 'new abx order not on the emar', { role: 'nurse' }).articleId).to.equal('med-not-on-mar');
     });
 
+    it('answers a failure report whose top article clearly leads, even below the answer coverage', () => {
+      const d = decide(kb, 'cant find the cardiac cath order set', { role: 'physician' });
+      expect(d.outcome).to.equal('answer');
+      expect(d.articleId).to.equal('order-set-missing');
+      expect(d.hits[0].score).to.be.at.least(d.hits[1].score * DECISION_TUNING.failureLead);
+      // An everyday word still keeps a failure report off every article.
+      expect(decide(kb, 'my paycheck is missing my night differential, who do i call').outcome).to.equal('no-match');
+    });
+
     it('offers 2-3 candidates when a question is too vague to pick one article', () => {
       const d = decide(kb, 'list');
       expect(d.outcome).to.equal('clarify');
