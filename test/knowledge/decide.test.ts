@@ -59,6 +59,11 @@ describe('conversation/decide', () => {
       expect(decide(kb, 'my paycheck is missing my night differential, who do i call').outcome).to.equal('no-match');
     });
 
+    it("maps clinicians' words for an addendum and for charting teaching to the articles' words", () => {
+      expect(decide(kb, 'need to amend my discharge summary after signing it', { role: 'physician' }).articleId).to.equal('late-entry-documentation');
+      expect(decide(kb, 'how do I chart that I taught the husband to give the enoxaparin shot', { role: 'nurse' }).articleId).to.equal('patient-education-materials');
+    });
+
     it('offers 2-3 candidates when a question is too vague to pick one article', () => {
       const d = decide(kb, 'list');
       expect(d.outcome).to.equal('clarify');
