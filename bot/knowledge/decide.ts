@@ -174,7 +174,8 @@ export function decide(kb: KnowledgeBase, rawText: string, options: DecideOption
   // A clarify offers 2-3 articles to choose from; one weak match on its own is not worth offering.
   const plausible = hits.filter((h) => h.score >= top.score * DECISION_TUNING.clarifyShare);
   const candidates = (plausible.length >= 2 ? plausible : hits).slice(0, 3).map((h) => h.id);
-  if (candidates.length < 2) return { ...base, outcome: 'no-match', hits, confidence };
+  // A short how-to request naming something no article knows ("referral", "pager") is a gap, not a choice of guesses.
+  if (candidates.length < 2 || (!failure && !isStory(query) && top.informative.unknown > 0)) return { ...base, outcome: 'no-match', hits, confidence };
   return { ...base, outcome: 'clarify', candidates, confidence, hits };
 }
 
@@ -196,7 +197,7 @@ function closestPhrasing(hits: SearchHit[]): SearchHit | undefined {
 function namedHit(kb: KnowledgeBase, found: SearchHit[], id: string, searchAll: () => SearchHit[]): SearchHit | undefined {
   if (!kb.byId.has(id)) return undefined;
   const hit = found.find((h) => h.id === id) ?? searchAll().find((h) => h.id === id);
-  return hit ?? { id, score: found[0]?.score ?? 1, coverage: 0, similarity: 0, informative: { matched: 0, matchedWeight: 0, missedWeight: 0 } };
+  return hit ?? { id, score: found[0]?.score ?? 1, coverage: 0, similarity: 0, informative: { matched: 0, matchedWeight: 0, missedWeight: 0, unknown: 0 } };
 }
 
 /**

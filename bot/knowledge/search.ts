@@ -5,6 +5,7 @@ import { fieldText } from './index-builder.js';
 import { isOffTopicWord, type NormalizedQuery } from './normalize.js';
 import { ScoreFloor } from './score-floor.js';
 import { termSearch, type TermClause } from './term-search.js';
+import { isEnglishWord } from './spelling.js';
 import { stem } from './tokenize.js';
 
 /** One ranked article for a query. */
@@ -23,8 +24,9 @@ export interface SearchHit {
    * How the match rests on the query's informative words (idf at least SEARCH_TUNING.informativeIdf, or unknown
    * to the knowledge base): how many this article has in its title, questions or tags, and the summed weight of
    * those it lacks entirely. "code status" -> the app's activation code: one informative word matched, one missed.
+   * `unknown` counts the query's words no article has at all (not even as a near spelling): "referral", "pager".
    */
-  informative: { matched: number; matchedWeight: number; missedWeight: number };
+  informative: { matched: number; matchedWeight: number; missedWeight: number; unknown: number };
 }
 
 /** Options for `search`. */
@@ -77,6 +79,8 @@ interface GroupTerms {
   boost: number;
   /** A task verb or everyday EHR word (policy taskWords): searched, but never what the question is about. */
   task: boolean;
+  /** No article has the word itself: nothing, or only near spellings of an English word ("referral" ~ "refer"). */
+  unknown?: boolean;
 }
 
 const KEY_FIELDS = ['title', 'questions', 'tags'];
@@ -129,10 +133,11 @@ function resolveGroup(kb: KnowledgeBase, group: NormalizedQuery['groups'][number
   }
   const fuzzy = group.expanded ? [] : fuzzyAlternatives(kb, group.original.join(''));
   if (fuzzy.length > 0) {
-    return { weight: Math.max(...fuzzy.map((t) => kb.idf.get(t) ?? 0)), terms: fuzzy.map((term) => ({ term, fuzzy: true })) };
+    const unknown = group.original.length === 1 && isEnglishWord(group.original[0]);
+    return { weight: Math.max(...fuzzy.map((t) => kb.idf.get(t) ?? 0)), terms: fuzzy.map((term) => ({ term, fuzzy: true })), unknown };
   }
   const weight = group.original.some((t) => /\d/.test(t)) ? SEARCH_TUNING.unknownCodeWeight : SEARCH_TUNING.unknownWordWeight;
-  return { weight, terms: [] };
+  return { weight, terms: [], unknown: true };
 }
 
 /** One title or alternate question of an article, as index terms with their summed idf. */
@@ -211,7 +216,7 @@ function groupCredit(group: GroupTerms, metadata: MatchMetadata): number {
 }
 
 function informativeMatch(groups: GroupTerms[], metadata: MatchMetadata): SearchHit['informative'] {
-  const out = { matched: 0, matchedWeight: 0, missedWeight: 0 };
+  const out = { matched: 0, matchedWeight: 0, missedWeight: 0, unknown: 0 };
   for (const g of groups) {
     // Scene-setting words of a story (boost below 1) and everyday words are judged elsewhere.
     // Task verbs ("put", "place") say what to do, not what about.
@@ -221,6 +226,8 @@ function informativeMatch(groups: GroupTerms[], metadata: MatchMetadata): Search
       out.matched++;
       out.matchedWeight += g.weight;
     } else if (credit === 0) out.missedWeight += g.weight;
+    // Matched only by a near spelling of another word, or not at all: the article does not know the thing asked about.
+    if (g.unknown && credit < 1) out.unknown++;
   }
   return out;
 }

@@ -22,6 +22,11 @@ function englishWords(): Set<string> {
   english ??= new Set(fs.readFileSync(wordListPath, 'utf8').split('\n'));
   return english;
 }
+/** True for a word of the English word list (spelling correction leaves such words alone). */
+export function isEnglishWord(word: string): boolean {
+  return englishWords().has(word);
+}
+
 interface Speller {
   /** Known word -> how often it occurs (ties go to the commoner word). */
   counts: Map<string, number>;

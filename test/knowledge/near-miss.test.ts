@@ -30,6 +30,14 @@ describe('knowledge: near-miss topics', () => {
     }
   });
 
+  it('says no-match, not a choice of guesses, when a short how-to names something no article knows', () => {
+    const d = decide(kb, 'where do i update my pager number for the call schedule');
+    expect(d.outcome).to.equal('no-match');
+    expect(d.hits[0].informative.unknown).to.be.greaterThan(0);
+    // A failure report with a word no article has is still answered.
+    expect(decide(kb, 'dictation keeps garbling my words').articleId).to.equal('dictation-microphone');
+  });
+
   it('still answers a task an article covers, and a failure report that misses a word', () => {
     expect(decide(kb, 'how do i set up microsoft authenticator for work login').articleId).to.equal('multi-factor-authentication');
     expect(statesFailure('rover keeps logging me out', kb.policy)).to.equal(true);
