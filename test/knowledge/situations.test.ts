@@ -54,6 +54,20 @@ describe('knowledge/situations (policy rules from the blind-6 tuning)', () => {
     expect(decide(kb, 'my screen went blank', { role: 'nurse' }).articleId).to.not.equal('ehr-downtime');
   });
 
+  it("answers another patient's data in this chart with the patient-safety article the rule names", () => {
+    const d = decide(kb, 'the results tab is showing a different patient than the one I have open', { role: 'nurse' });
+    expect(d.urgent).to.equal(true);
+    expect(d.articleId).to.equal('patient-safety-it-issue');
+  });
+
+  it('hears care blocked now in late doses, needing blood now and a device dying mid-transfusion; coding the department is no arrest', () => {
+    expect(isUrgent('barcode scanner wont read her band and the heparin is already 20 minutes late')).to.equal(true);
+    expect(isUrgent('crossmatch order is missing and the patient needs blood now')).to.equal(true);
+    expect(isUrgent('the pump died mid-transfusion and wont restart')).to.equal(true);
+    expect(isUrgent('the blood bank order set is missing the platelet option')).to.equal(false);
+    expect(isUrgent('coding flagged my discharge summary for a missing diagnosis')).to.equal(false);
+  });
+
   it('treats venting as small talk and a request to the EHR team as an escalation', () => {
     expect(smalltalkKind('ugh this weekend has been endless')).to.equal('vent');
     expect(smalltalkKind('night shift cant see the day shift notes')).to.equal(null);
