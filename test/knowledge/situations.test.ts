@@ -30,6 +30,28 @@ describe('knowledge/situations (policy rules from the blind-6 tuning)', () => {
     expect(isClinicalQuestion('cefepime 2 g, should it be lowered for her kidneys')).to.equal(true);
   });
 
+  it('declines choosing, timing, reversing and monitoring treatment, and what to do for a condition', () => {
+    for (const q of [
+      'which antibiotic is safest for a patient with kidney failure',
+      'should we give the evening lasix early since she has dialysis in the morning',
+      'how do we reverse the xarelto before the procedure',
+      'she is allergic to codeine can she still take tramadol',
+      'patient in afib with rvr, what should I do first',
+      'how often should we recheck the sodium on this patient',
+      'what should the heparin rate be after the new anti-xa',
+      'should he stay npo after midnight for the echo',
+    ]) expect(isClinicalQuestion(q), q).to.equal(true);
+  });
+
+  it('does not decline the EHR side of those questions', () => {
+    for (const q of [
+      'she is allergic to latex, where do I add that to the allergy list',
+      'the heparin drip rate isnt showing on the mar, what should we do',
+      'can patients on coumadin see their inr results in the portal',
+      'how often should I reboot the workstation on wheels',
+    ]) expect(isClinicalQuestion(q), q).to.equal(false);
+  });
+
   it('does not decline EHR problems that name a dose', () => {
     expect(isClinicalQuestion('the 80 mg order wont sign should i change it')).to.equal(false);
     expect(isClinicalQuestion('the pump reads 25 ml/hr but the emar shows 15 ml/hr')).to.equal(false);
