@@ -93,6 +93,8 @@ describe('knowledge/situations (policy rules from the blind-6 tuning)', () => {
   it('treats venting as small talk and a request to the EHR team as an escalation', () => {
     expect(smalltalkKind('ugh this weekend has been endless')).to.equal('vent');
     expect(smalltalkKind('night shift cant see the day shift notes')).to.equal(null);
+    expect(smalltalkKind('brutal double and i am completely fried')).to.equal('vent');
+    expect(smalltalkKind('im tired of the label printer jamming')).to.equal(null);
     expect(asksForPerson('could someone log in to my wow remotely')).to.equal(true);
     expect(asksForPerson('please file a build request with the informatics team for a new row')).to.equal(true);
     expect(asksForPerson('put in a request for a sitter')).to.equal(false);
