@@ -2,7 +2,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { decide } from '../../bot/knowledge/decide.js';
 import { storyFactors } from '../../bot/knowledge/story.js';
-import { clausesOf, focusWords, isProblemClause } from '../../bot/knowledge/focus.js';
+import { clausesOf, focusWords, isProblemClause, statesFailure } from '../../bot/knowledge/focus.js';
 import { buildKnowledgeBase, type KnowledgeBase } from '../../bot/knowledge/knowledge-base.js';
 import { normalize } from '../../bot/knowledge/normalize.js';
 
@@ -64,5 +64,12 @@ describe('knowledge: long story-style questions', () => {
     const d = decide(kb, story);
     expect(d.outcome).to.equal('clarify');
     expect(d.candidates[0]).to.equal('device-data-not-flowing');
+  });
+
+  it('hears "slow" and "just sits there" as the failure of a story', () => {
+    expect(statesFailure('other people on the unit say it is slow for them too', kb.policy)).to.equal(true);
+    expect(statesFailure('it goes into the queue and just sits there', kb.policy)).to.equal(true);
+    const story = 'since the update last night every time I open a chart the whole screen freezes for about 30 seconds, other people on the unit say it is slow for them too but not completely down';
+    expect(decide(kb, story, { role: 'nurse' }).articleId).to.equal('ehr-slow-or-frozen');
   });
 });
