@@ -88,6 +88,11 @@ describe('knowledge/situations (policy rules from the blind-6 tuning)', () => {
     expect(isUrgent('the pump died mid-transfusion and wont restart')).to.equal(true);
     expect(isUrgent('the blood bank order set is missing the platelet option')).to.equal(false);
     expect(isUrgent('coding flagged my discharge summary for a missing diagnosis')).to.equal(false);
+    expect(isUrgent('the glucometer wont upload and we are mid code')).to.equal(true);
+    expect(isUrgent('the id band on my patient has a different patients name than the chart')).to.equal(true);
+    expect(isUrgent('the monitor went black during turning and the vent is alarming')).to.equal(true);
+    expect(isUrgent('the code blue flowsheet has a misspelled row')).to.equal(false);
+    expect(isUrgent('what does stat mean on an imaging order')).to.equal(false);
   });
 
   it('treats venting as small talk and a request to the EHR team as an escalation', () => {
