@@ -40,6 +40,11 @@ describe('knowledge/situations (policy rules from the blind-6 tuning)', () => {
       'how often should we recheck the sodium on this patient',
       'what should the heparin rate be after the new anti-xa',
       'should he stay npo after midnight for the echo',
+      'does this rhythm strip look like vtach',
+      'how would I know if she is getting septic',
+      'should the iv lasix be pushed slowly',
+      'which would be safer for her kidneys, cipro or bactrim',
+      'can mom breastfeed after the ct contrast',
     ]) expect(isClinicalQuestion(q), q).to.equal(true);
   });
 
@@ -49,6 +54,9 @@ describe('knowledge/situations (policy rules from the blind-6 tuning)', () => {
       'the heparin drip rate isnt showing on the mar, what should we do',
       'can patients on coumadin see their inr results in the portal',
       'how often should I reboot the workstation on wheels',
+      'is the ekg showing in the results tab yet',
+      'the insulin drip order loads slowly in the mar',
+      'where do I document that mom is breastfeeding',
     ]) expect(isClinicalQuestion(q), q).to.equal(false);
   });
 
