@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
+import type { Server } from 'restify';
 import { ConversationState, UserState, type TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
@@ -12,7 +13,7 @@ import { createHelpDesk } from './escalation/help-desk.js';
 import { configureRedaction, redact } from './privacy/redact.js';
 import { registerTicketRoutes } from './escalation/routes.js';
 import { openKnowledgeBase } from './knowledge/knowledge-base.js';
-import { createKnowledgeHolder, watchKnowledge } from './knowledge/watch.js';
+import { createKnowledgeHolder, watchKnowledge, type MutableKnowledgeHolder } from './knowledge/watch.js';
 import { createLogger } from './logger.js';
 import { DbStorage } from './store/bot-storage.js';
 import type { Db } from './store/db.js';
@@ -29,7 +30,7 @@ import { registerKbPages } from './web/kb-pages.js';
 import { registerLocalConnector } from './web/local-connector.js';
 import { registerPolicyPages } from './web/policy-pages.js';
 import { securityHeaders } from './web/security.js';
-import { createServer } from './web/server.js';
+import { createHttpServer, registerBotRoutes, startingGate } from './web/server.js';
 import { LoadShedder } from './web/shed.js';
 import { registerStatic } from './web/static.js';
 import { startNoticesAndAlerts } from './web/notices-wiring.js';
@@ -62,7 +63,7 @@ export interface App {
   timings: Record<string, number>;
 }
 
-/** Wires config -> store -> knowledge -> bot -> server and starts listening. */
+/** Wires config -> store -> knowledge -> bot -> server; the port opens first (liveness), turns once all is ready. */
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
   const t0 = performance.now();
   const timings: Record<string, number> = {};
@@ -71,15 +72,59 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const logger = overrides.logger ?? createLogger(config.LOG_LEVEL);
   const now = overrides.now ?? (() => new Date());
 
-  const { kb, source } = openKnowledgeBase(config.knowledgeDir, path.join(config.dataDir, 'kb-index.json'));
-  timings.knowledgeMs = performance.now() - t0;
-  const knowledge = createKnowledgeHolder(kb);
+  // Liveness (/healthz) answers while the knowledge base and the database open; until then every other
+  // request gets 503 + Retry-After (startingGate), so a probe or a clinician never sees a refused port or a 404.
+  let ready = false;
+  let started = false;
+  const server = createHttpServer(logger);
+  const drain = connectionDrain(server);
+  server.pre(drain.handler);
+  if (config.localMode) server.pre(hostCheck([...config.ALLOWED_HOSTS, new URL(config.publicBaseUrl).host]));
+  server.pre(securityHeaders());
+  server.pre(startingGate(() => started));
+  await new Promise<void>((resolve) => server.listen(overrides.port ?? config.PORT, overrides.host ?? config.HOST ?? (config.localMode ? '127.0.0.1' : '0.0.0.0'), resolve));
+  const port = (server.address() as AddressInfo).port;
+  timings.listenMs = performance.now() - t0;
 
-  const tDb = performance.now();
-  const db = overrides.db ?? (await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir, logger }));
-  timings.databaseMs = performance.now() - tDb;
-  const ctx: AppContext = { config, db, knowledge, logger, now };
+  let db: Db | undefined;
+  try {
+    const tKb = performance.now();
+    const { kb, source } = openKnowledgeBase(config.knowledgeDir, path.join(config.dataDir, 'kb-index.json'));
+    timings.knowledgeMs = performance.now() - tKb;
+    const knowledge = createKnowledgeHolder(kb);
+    const tDb = performance.now();
+    db = overrides.db ?? (await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir, logger }));
+    timings.databaseMs = performance.now() - tDb;
+    const ctx: AppContext = { config, db, knowledge, logger, now };
+    const parts = wireFeatures(ctx, knowledge, server, overrides, () => ready);
+    started = ready = true;
+    timings.readyMs = performance.now() - t0;
+    logger.info({ port, articles: kb.articles.length, index: source, db: describeDb(db), localMode: config.localMode, ...roundAll(timings) }, 'elbow ready');
 
+    const openDbHandle = db;
+    let closing: Promise<void> | undefined;
+    const close = (options: { drainMs?: number } = {}) =>
+      (closing ??= (async () => {
+        ready = false;
+        drain.begin();
+        if (options.drainMs) await new Promise((resolve) => setTimeout(resolve, options.drainMs));
+        parts.stopAccepting();
+        await drain.close();
+        await parts.stop();
+        if (!overrides.db) await openDbHandle.close();
+        logger.info('elbow stopped');
+      })());
+    return { url: `http://127.0.0.1:${port}`, ctx, adapter: parts.adapter, bot: parts.bot, close, timings };
+  } catch (err) {
+    server.close();
+    if (!overrides.db) await db?.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+/** The bot and everything around it, with its routes registered on `server`; stopped in two steps by `close`. */
+function wireFeatures(ctx: AppContext, knowledge: MutableKnowledgeHolder, server: Server, overrides: AppOverrides, isReady: () => boolean) {
+  const { config, db, logger, now } = ctx;
   const directLine = new DirectLine(ctx);
   const adapter = new ElbowAdapter(createAuthentication(config, logger, () => now().getTime(), directLine.routeConnectors));
   adapter.use(new TypingIndicator());
@@ -109,7 +154,6 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     notices: notices.desk,
   });
 
-  let ready = false;
   const shedder = new LoadShedder({
     maxActive: config.MAX_CONCURRENT_TURNS,
     maxQueued: config.MAX_CONCURRENT_TURNS * 4,
@@ -117,11 +161,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     maxEventLoopDelayMs: config.SHED_EVENT_LOOP_DELAY_MS,
     logger,
   });
-  const server = createServer({ ctx, adapter, bot, shedder, isReady: () => ready });
-  const drain = connectionDrain(server);
-  server.pre(drain.handler);
-  if (config.localMode) server.pre(hostCheck([...config.ALLOWED_HOSTS, new URL(config.publicBaseUrl).host]));
-  server.pre(securityHeaders());
+  registerBotRoutes(server, { ctx, adapter, bot, shedder, isReady });
   registerStatic(server);
   registerKbPages(server, ctx);
   registerAdmin(server, ctx);
@@ -136,7 +176,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     ? watchKnowledge({
         knowledgeDir: config.knowledgeDir,
         indexFile: path.join(config.dataDir, 'kb-index.json'),
-        initialHash: kb.sourceHash,
+        initialHash: knowledge.current().sourceHash,
         onReload: (next) => {
           knowledge.replace(next);
           logger.info({ articles: next.articles.length }, 'knowledge reloaded');
@@ -145,30 +185,22 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       })
     : undefined;
 
-  await new Promise<void>((resolve) => server.listen(overrides.port ?? config.PORT, overrides.host ?? config.HOST ?? (config.localMode ? '127.0.0.1' : '0.0.0.0'), resolve));
-  const port = (server.address() as AddressInfo).port;
-  ready = true;
-  timings.readyMs = performance.now() - t0;
-  logger.info({ port, articles: kb.articles.length, index: source, db: describeDb(db), localMode: config.localMode, ...roundAll(timings) }, 'elbow ready');
-
-  let closing: Promise<void> | undefined;
-  const close = (options: { drainMs?: number } = {}) =>
-    (closing ??= (async () => {
-      ready = false;
-      drain.begin();
-      if (options.drainMs) await new Promise((resolve) => setTimeout(resolve, options.drainMs));
+  return {
+    adapter,
+    bot,
+    /** Before the port closes: no more reloads or Direct Line streams. */
+    stopAccepting() {
       watcher?.close();
       directLine.close();
-      await drain.close();
+    },
+    /** After in-flight requests are answered: background work and buffered analytics. */
+    async stop() {
       shedder.close();
       await helpDesk.stop();
       await notices.stop();
       await analytics.close().catch(() => undefined);
-      if (!overrides.db) await db.close();
-      logger.info('elbow stopped');
-    })());
-
-  return { url: `http://127.0.0.1:${port}`, ctx, adapter, bot, close, timings };
+    },
+  };
 }
 
 function roundAll(values: Record<string, number>): Record<string, number> {

@@ -20,9 +20,38 @@ export interface ServerOptions {
   isReady: () => boolean;
 }
 
-/** Creates the restify server with the Bot Framework endpoint, health checks and body limits. */
-export function createServer({ ctx, adapter, bot, shedder, isReady }: ServerOptions): Server {
+/** How long a caller is told to wait while the server is still starting (database opening). */
+const STARTING_RETRY_AFTER_S = 1;
+
+/**
+ * Creates the restify server with liveness (`/healthz`) only, so the port can open before the database has:
+ * `registerBotRoutes` adds the rest once everything it uses exists; `startingGate` covers the time between.
+ */
+export function createHttpServer(logger: AppContext['logger']): Server {
   const server = restify.createServer({ name: 'elbow', handleUncaughtExceptions: false });
+  server.get('/healthz', async (_req: Request, res: Response) => {
+    res.send(200, { status: 'ok' });
+  });
+  server.on('restifyError', (req: Request, res: Response, err: Error & { statusCode?: number }, callback: () => void) => {
+    // Routing errors reach here: keep them short and free of request data.
+    logger.warn({ status: err.statusCode, name: err.name, path: req.path?.() }, 'request rejected');
+    callback();
+  });
+  return server;
+}
+
+/** `server.pre` handler: until `isStarted()`, everything but `/healthz` gets 503 + Retry-After (never a 404 or a hang). */
+export function startingGate(isStarted: () => boolean) {
+  return (req: Request, res: Response, next: Next) => {
+    if (isStarted() || req.path() === '/healthz') return next();
+    res.header('Retry-After', String(STARTING_RETRY_AFTER_S));
+    res.send(503, req.path() === '/readyz' ? { status: 'starting' } : { error: 'starting, try again shortly' });
+    return next(false);
+  };
+}
+
+/** Adds the Bot Framework endpoint, readiness and body limits to a server made by `createHttpServer`. */
+export function registerBotRoutes(server: Server, { ctx, adapter, bot, shedder, isReady }: ServerOptions): void {
   const serveTurn = createTurnService({ ctx, adapter, bot, shedder });
   const reject = (req: Request, res: Response, status: number, error: string) => {
     ctx.logger.warn({ status, method: req.method, path: req.path?.(), reason: error }, 'request rejected');
@@ -39,10 +68,6 @@ export function createServer({ ctx, adapter, bot, shedder, isReady }: ServerOpti
       return;
     }
     await serveTurn(req, res, checked.activity);
-  });
-
-  server.get('/healthz', async (_req: Request, res: Response) => {
-    res.send(200, { status: 'ok' });
   });
 
   server.get('/readyz', async (_req: Request, res: Response) => {
@@ -63,13 +88,6 @@ export function createServer({ ctx, adapter, bot, shedder, isReady }: ServerOpti
       res.send(503, { status: 'database unavailable', load });
     }
   });
-
-  server.on('restifyError', (req: Request, res: Response, err: Error & { statusCode?: number }, callback: () => void) => {
-    // Routing errors reach here: keep them short and free of request data.
-    ctx.logger.warn({ status: err.statusCode, name: err.name, path: req.path?.() }, 'request rejected');
-    callback();
-  });
-  return server;
 }
 
 /** How long /readyz waits for the database: a hung database must read as not ready, not hang the probe. */
