@@ -1,6 +1,7 @@
 /**
- * npm run build (also run by `prepare`, i.e. by `npm ci`): bundles bot/ into two files — dist/bot/index.js (the
- * server) and dist/bot/knowledge/index-worker.js (the index-build worker) — with the node_modules that bundle
+ * npm run build (also run by `prepare`, i.e. by `npm ci`): bundles bot/ into dist/bot/index.js (the server; what
+ * bot/app.ts imports once the port is open is a chunk beside it) and dist/bot/knowledge/index-worker.js (the
+ * index-build worker), with the node_modules that bundle
  * cleanly inlined (esbuild, type-stripping only; `npm run typecheck` checks types): one file to read and compile
  * instead of ~1,500 module resolutions and reads at every start. Every other file under bot/ (SQL migrations,
  * web/public, word lists) is copied to the same place under dist/bot/, and each source's `import.meta.url` is
@@ -59,14 +60,19 @@ export async function build() {
   const sources = files.filter((f) => f.endsWith('.ts'));
   fs.rmSync(path.join(OUT, 'bot'), { recursive: true, force: true });
   for (const entry of ENTRIES) {
-    const outfile = path.join(OUT, 'bot', entry.replace(/\.ts$/, '.js'));
+    // Dynamic imports (the part of the app loaded after the port opens) become chunks in the entry's own folder,
+    // so one relative path per source file is right in every output file.
+    const outdir = path.dirname(path.join(OUT, 'bot', entry));
     await esbuild({
       entryPoints: [path.join(SOURCE, entry)],
-      outfile,
+      outdir,
+      entryNames: '[name]',
+      chunkNames: '[name]-[hash]',
+      splitting: true,
       bundle: true,
       external: EXTERNAL,
       banner: { js: BANNER },
-      plugins: [sourceUrlPlugin(path.dirname(outfile))],
+      plugins: [sourceUrlPlugin(outdir)],
       format: 'esm',
       platform: 'node',
       target: 'node20',

@@ -1,4 +1,4 @@
-import restify, { type Next, type Request, type Response, type Server } from 'restify';
+import restify, { type Request, type Response, type Server } from 'restify';
 import type { ActivityHandler } from 'botbuilder';
 import type { ElbowAdapter } from './adapter.js';
 import type { AppContext } from '../context.js';
@@ -18,36 +18,6 @@ export interface ServerOptions {
   shedder: LoadShedder;
   /** Readiness: false while starting or shutting down. */
   isReady: () => boolean;
-}
-
-/** How long a caller is told to wait while the server is still starting (database opening). */
-const STARTING_RETRY_AFTER_S = 1;
-
-/**
- * Creates the restify server with liveness (`/healthz`) only, so the port can open before the database has:
- * `registerBotRoutes` adds the rest once everything it uses exists; `startingGate` covers the time between.
- */
-export function createHttpServer(logger: AppContext['logger']): Server {
-  const server = restify.createServer({ name: 'elbow', handleUncaughtExceptions: false });
-  server.get('/healthz', async (_req: Request, res: Response) => {
-    res.send(200, { status: 'ok' });
-  });
-  server.on('restifyError', (req: Request, res: Response, err: Error & { statusCode?: number }, callback: () => void) => {
-    // Routing errors reach here: keep them short and free of request data.
-    logger.warn({ status: err.statusCode, name: err.name, path: req.path?.() }, 'request rejected');
-    callback();
-  });
-  return server;
-}
-
-/** `server.pre` handler: until `isStarted()`, everything but `/healthz` gets 503 + Retry-After (never a 404 or a hang). */
-export function startingGate(isStarted: () => boolean) {
-  return (req: Request, res: Response, next: Next) => {
-    if (isStarted() || req.path() === '/healthz') return next();
-    res.header('Retry-After', String(STARTING_RETRY_AFTER_S));
-    res.send(503, req.path() === '/readyz' ? { status: 'starting' } : { error: 'starting, try again shortly' });
-    return next(false);
-  };
 }
 
 /** Adds the Bot Framework endpoint, readiness and body limits to a server made by `createHttpServer`. */

@@ -29,6 +29,30 @@ async function freePort(): Promise<number> {
 export interface StartTimes {
   healthzMs: number;
   readyzMs: number;
+  /**
+   * CPU (user + system) the started processes (npm and node) had used when /healthz, resp. /readyz, answered:
+   * steadier than wall time on a shared machine. Linux only (/proc); undefined elsewhere.
+   */
+  healthzCpuMs?: number;
+  readyzCpuMs?: number;
+}
+
+/** CPU milliseconds used so far by every live process of process group `pgid` (Linux /proc), or undefined. */
+function groupCpuMs(pgid: number): number | undefined {
+  if (process.platform !== 'linux') return undefined;
+  const ticksPerMs = 100 / 1000; // USER_HZ is 100 on Linux
+  let ticks = 0;
+  for (const pid of fs.readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      // Fields after the command name (which may contain spaces): state ppid pgrp ... utime(14) stime(15).
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[2]) === pgid) ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return ticks / ticksPerMs;
 }
 
 async function healthy(url: string): Promise<boolean> {
@@ -55,17 +79,18 @@ export async function measureNpmStart(dataDir: string, env: Record<string, strin
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let exitCode: number | null | undefined;
   void exited.then((code) => { exitCode = code; });
-  const waitFor = async (route: string): Promise<number> => {
+  const waitFor = async (route: string): Promise<[number, number | undefined]> => {
     while (performance.now() - started < timeoutMs) {
       if (exitCode !== undefined) throw new Error(`npm start exited (${exitCode}) before ${route} answered\n${stderr}`);
-      if (await healthy(`http://127.0.0.1:${port}${route}`)) return performance.now() - started;
+      if (await healthy(`http://127.0.0.1:${port}${route}`)) return [performance.now() - started, groupCpuMs(child.pid!)];
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     throw new Error(`npm start: no 200 from ${route} within ${timeoutMs} ms\n${stderr}`);
   };
   try {
-    const healthzMs = await waitFor('/healthz');
-    return { healthzMs, readyzMs: await waitFor('/readyz') };
+    const [healthzMs, healthzCpuMs] = await waitFor('/healthz');
+    const [readyzMs, readyzCpuMs] = await waitFor('/readyz');
+    return { healthzMs, readyzMs, healthzCpuMs, readyzCpuMs };
   } finally {
     if (exitCode === undefined && child.pid) {
       process.kill(-child.pid, 'SIGTERM');
@@ -90,6 +115,6 @@ export async function measureStartups(runs = 3, env: Record<string, string> = {}
 if (import.meta.url === `file://${process.argv[1]}`) {
   const at = process.argv.indexOf('--runs');
   const result = await measureStartups(at > 0 ? Number(process.argv[at + 1]) : 3);
-  const rounded = (t: StartTimes) => ({ healthzMs: Math.round(t.healthzMs), readyzMs: Math.round(t.readyzMs) });
+  const rounded = (t: StartTimes) => Object.fromEntries(Object.entries(t).map(([k, v]) => [k, Math.round(v as number)]));
   process.stdout.write(`${JSON.stringify({ fresh: rounded(result.fresh), existing: result.existing.map(rounded) })}\n`);
 }

@@ -142,6 +142,7 @@ describe('HTTP endpoint while the database is still opening', () => {
     const fields = Buffer.from('SFATAL\0C28000\0Mno\0\0');
     const length = Buffer.alloc(4);
     length.writeUInt32BE(fields.length + 4);
+    await until(async () => sockets.size > 0); // the app may still be loading its database driver
     for (const socket of sockets) socket.end(Buffer.concat([Buffer.from('E'), length, fields]));
     expect(await starting).to.be.instanceOf(Error);
     const after = await fetch(`http://127.0.0.1:${port}/healthz`).catch((err: Error) => err);
@@ -153,6 +154,6 @@ async function until(check: () => Promise<boolean>, timeoutMs = 10_000): Promise
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setTimeout(resolve, 10)); // a poll, not a busy loop: the app loads in this process
   }
 }
