@@ -251,8 +251,8 @@ async function main(): Promise<void> {
         npm_start_existing_runs_ms: npmStart.existing.map((t) => round(t.healthzMs, 0)),
         npm_start_existing_readyz_runs_ms: npmStart.existing.map((t) => round(t.readyzMs, 0)),
         // CPU (npm + node, user + system) used by then: steadier than wall time on a shared machine (Linux only).
-        npm_start_existing_healthz_cpu_ms: npmStart.existing.map((t) => round(t.healthzCpuMs ?? Number.NaN, 0)),
-        npm_start_existing_readyz_cpu_ms: npmStart.existing.map((t) => round(t.readyzCpuMs ?? Number.NaN, 0)),
+        npm_start_existing_healthz_cpu_ms: npmStart.existing.flatMap((t) => (t.healthzCpuMs === undefined ? [] : [round(t.healthzCpuMs, 0)])),
+        npm_start_existing_readyz_cpu_ms: npmStart.existing.flatMap((t) => (t.readyzCpuMs === undefined ? [] : [round(t.readyzCpuMs, 0)])),
       },
       memory: {
         elbow_ready_rss_mb: elbow.memoryReady.rssMb,
