@@ -10,7 +10,7 @@ import {
 } from 'botframework-connector';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import { boundedConnectorFactory, ConnectorClientCache } from './connector-timeout.js';
+import { boundedConnectorFactory } from './connector-timeout.js';
 import { IdentityProviderUnavailable, useBoundedKeyFetch } from './openid.js';
 
 /** jsonwebtoken's error names: a bad, expired or not-yet-valid token. */
@@ -53,11 +53,9 @@ export class StrictAuthentication extends BotFrameworkAuthentication {
   ) {
     super();
   }
-  /** One connector client per bot identity and service URL, shared by the turns (see ConnectorClientCache). */
-  private readonly clients = new ConnectorClientCache();
   override async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
     const result = await bounded(this.inner.authenticateRequest(activity, authHeader), this.timeouts.authMs);
-    if (result.connectorFactory) result.connectorFactory = boundedConnectorFactory(result.connectorFactory, this.timeouts.connectorMs, this.clients);
+    if (result.connectorFactory) result.connectorFactory = boundedConnectorFactory(result.connectorFactory, this.timeouts.connectorMs);
     return result;
   }
   override async authenticateStreamingRequest(authHeader: string, channelIdHeader: string): Promise<AuthenticateRequestResult> {
@@ -67,7 +65,7 @@ export class StrictAuthentication extends BotFrameworkAuthentication {
     return bounded(this.inner.authenticateChannelRequest(authHeader), this.timeouts.authMs);
   }
   override createConnectorFactory(claimsIdentity: ClaimsIdentity): ConnectorFactory {
-    return this.routeConnectors(boundedConnectorFactory(this.inner.createConnectorFactory(claimsIdentity), this.timeouts.connectorMs, this.clients));
+    return this.routeConnectors(boundedConnectorFactory(this.inner.createConnectorFactory(claimsIdentity), this.timeouts.connectorMs));
   }
   override createUserTokenClient(claimsIdentity: ClaimsIdentity): Promise<UserTokenClient> {
     return this.inner.createUserTokenClient(claimsIdentity);
