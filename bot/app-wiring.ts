@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Server } from 'restify';
+import type { Next, Request, Response, Server } from 'restify';
 import { ConversationState, UserState, type TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { App, AppOverrides } from './app.js';
@@ -48,6 +48,8 @@ export interface StartedServer {
   timings: Record<string, number>;
   t0: number;
   isReady: () => boolean;
+  /** Installs the load shedder's early 503 in the first `server.pre` slot. */
+  early: (handler: (req: Request, res: Response, next: Next) => void) => void;
   /** Sets readiness (and, the first time, lets the starting gate through). */
   setReady: (ready: boolean) => void;
 }
@@ -65,7 +67,7 @@ export async function openAndServe(started: StartedServer): Promise<App> {
     db = overrides.db ?? (await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir, logger }));
     timings.databaseMs = performance.now() - tDb;
     const ctx: AppContext = { config, db, knowledge, logger, now };
-    const parts = wireFeatures(ctx, knowledge, server, overrides, started.isReady);
+    const parts = wireFeatures(ctx, knowledge, server, overrides, started);
     started.setReady(true);
     timings.readyMs = performance.now() - t0;
     logger.info({ port, articles: kb.articles.length, index: source, db: describeDb(db), localMode: config.localMode, ...roundAll(timings) }, 'elbow ready');
@@ -91,7 +93,7 @@ export async function openAndServe(started: StartedServer): Promise<App> {
 }
 
 /** The bot and everything around it, with its routes registered on `server`; stopped in two steps by `close`. */
-function wireFeatures(ctx: AppContext, knowledge: MutableKnowledgeHolder, server: Server, overrides: AppOverrides, isReady: () => boolean) {
+function wireFeatures(ctx: AppContext, knowledge: MutableKnowledgeHolder, server: Server, overrides: AppOverrides, { isReady, early }: StartedServer) {
   const { config, db, logger, now } = ctx;
   const directLine = new DirectLine(ctx);
   const adapter = new ElbowAdapter(createAuthentication(config, logger, () => now().getTime(), directLine.routeConnectors));
@@ -129,7 +131,7 @@ function wireFeatures(ctx: AppContext, knowledge: MutableKnowledgeHolder, server
     maxEventLoopDelayMs: config.SHED_EVENT_LOOP_DELAY_MS,
     logger,
   });
-  registerBotRoutes(server, { ctx, adapter, bot, shedder, isReady });
+  registerBotRoutes(server, { ctx, adapter, bot, shedder, isReady, early });
   registerStatic(server);
   registerKbPages(server, ctx);
   registerAdmin(server, ctx);

@@ -9,7 +9,7 @@ import type { Db } from './store/db.js';
 import type { ElbowAdapter } from './web/adapter.js';
 import { connectionDrain } from './web/drain.js';
 import { hostCheck } from './web/host-check.js';
-import { createHttpServer, startingGate } from './web/http-server.js';
+import { createHttpServer, preSlot, startingGate } from './web/http-server.js';
 import { securityHeaders } from './web/security.js';
 
 /** Parts a test (or the benchmark) may replace. */
@@ -54,6 +54,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   let ready = false;
   let started = false;
   const server = createHttpServer(logger);
+  const shedSlot = preSlot(); // first: refusing a flood must cost as little as it did before the port opened early
+  server.pre(shedSlot.handler);
   const drain = connectionDrain(server);
   server.pre(drain.handler);
   if (config.localMode) server.pre(hostCheck([...config.ALLOWED_HOSTS, new URL(config.publicBaseUrl).host]));
@@ -66,7 +68,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   try {
     // Everything else (bot, knowledge, database drivers: most of the start-up CPU) loads after the port is open.
     const { openAndServe } = await import('./app-wiring.js');
-    const app = await openAndServe({ config, overrides, logger, now, server, drain, port, timings, t0, isReady: () => ready, setReady: (value) => {
+    const app = await openAndServe({ config, overrides, logger, now, server, drain, port, timings, t0, early: shedSlot.set, isReady: () => ready, setReady: (value) => {
       ready = value;
       if (value) started = true;
     } });

@@ -36,3 +36,18 @@ export function startingGate(isStarted: () => boolean) {
   };
 }
 
+type PreHandler = (req: Request, res: Response, next: Next) => void;
+
+/**
+ * A `server.pre` slot whose handler is given later: keeps the load shedder's early 503 first in the chain (before
+ * any other handler defers the request by a tick) although the shedder exists only once the app has started.
+ */
+export function preSlot(): { handler: PreHandler; set(handler: PreHandler): void } {
+  let inner: PreHandler = (_req, _res, next) => next();
+  return {
+    handler: (req, res, next) => inner(req, res, next),
+    set(handler) {
+      inner = handler;
+    },
+  };
+}

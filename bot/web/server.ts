@@ -18,16 +18,18 @@ export interface ServerOptions {
   shedder: LoadShedder;
   /** Readiness: false while starting or shutting down. */
   isReady: () => boolean;
+  /** Where the early 503 of the load shedder goes (the first `server.pre` slot); `server.pre` if not given. */
+  early?: (handler: ReturnType<typeof shedEarly>) => void;
 }
 
 /** Adds the Bot Framework endpoint, readiness and body limits to a server made by `createHttpServer`. */
-export function registerBotRoutes(server: Server, { ctx, adapter, bot, shedder, isReady }: ServerOptions): void {
+export function registerBotRoutes(server: Server, { ctx, adapter, bot, shedder, isReady, early }: ServerOptions): void {
   const serveTurn = createTurnService({ ctx, adapter, bot, shedder });
   const reject = (req: Request, res: Response, status: number, error: string) => {
     ctx.logger.warn({ status, method: req.method, path: req.path?.(), reason: error }, 'request rejected');
     res.send(status, { error });
   };
-  server.pre(shedEarly(shedder));
+  (early ?? ((handler) => server.pre(handler)))(shedEarly(shedder));
   server.use(restify.plugins.queryParser({ mapParams: false }));
   server.use(jsonBody(ctx.config.MAX_BODY_BYTES, reject));
 
