@@ -1,38 +1,16 @@
-import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { ConversationState, UserState, type TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
+import type { ElbowBot } from './conversation/bot.js';
 import type { Config } from './config.js';
-import { AnalyticsRecorder } from './analytics/recorder.js';
-import { ElbowBot, errorSummary } from './conversation/bot.js';
-import { MESSAGES } from './conversation/messages.js';
-import { TypingIndicator } from './conversation/typing.js';
-import { callbackNumber } from './privacy/redact.js';
-import { createHelpDesk } from './escalation/help-desk.js';
-import { configureRedaction, redact } from './privacy/redact.js';
-import { registerTicketRoutes } from './escalation/routes.js';
-import { openKnowledgeBase } from './knowledge/knowledge-base.js';
-import { createKnowledgeHolder, watchKnowledge } from './knowledge/watch.js';
-import { createLogger } from './logger.js';
-import { DbStorage } from './store/bot-storage.js';
-import type { Db } from './store/db.js';
-import { describeDb, openDb } from './store/open.js';
-import { ElbowAdapter } from './web/adapter.js';
-import { registerAdmin } from './web/admin.js';
-import { createAuthentication } from './web/auth.js';
-import { registerChat } from './web/chat-page.js';
 import type { AppContext } from './context.js';
-import { DirectLine } from './web/directline/index.js';
+import { createLogger } from './logger.js';
+import { configureRedaction } from './privacy/redact.js';
+import type { Db } from './store/db.js';
+import type { ElbowAdapter } from './web/adapter.js';
 import { connectionDrain } from './web/drain.js';
 import { hostCheck } from './web/host-check.js';
-import { registerKbPages } from './web/kb-pages.js';
-import { registerLocalConnector } from './web/local-connector.js';
-import { registerPolicyPages } from './web/policy-pages.js';
+import { createHttpServer, preSlot, startingGate } from './web/http-server.js';
 import { securityHeaders } from './web/security.js';
-import { createServer } from './web/server.js';
-import { LoadShedder } from './web/shed.js';
-import { registerStatic } from './web/static.js';
-import { startNoticesAndAlerts } from './web/notices-wiring.js';
 
 /** Parts a test (or the benchmark) may replace. */
 export interface AppOverrides {
@@ -62,7 +40,7 @@ export interface App {
   timings: Record<string, number>;
 }
 
-/** Wires config -> store -> knowledge -> bot -> server and starts listening. */
+/** Wires config -> store -> knowledge -> bot -> server; the port opens first (liveness), turns once all is ready. */
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
   const t0 = performance.now();
   const timings: Record<string, number> = {};
@@ -71,106 +49,32 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const logger = overrides.logger ?? createLogger(config.LOG_LEVEL);
   const now = overrides.now ?? (() => new Date());
 
-  const { kb, source } = openKnowledgeBase(config.knowledgeDir, path.join(config.dataDir, 'kb-index.json'));
-  timings.knowledgeMs = performance.now() - t0;
-  const knowledge = createKnowledgeHolder(kb);
-
-  const tDb = performance.now();
-  const db = overrides.db ?? (await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir, logger }));
-  timings.databaseMs = performance.now() - tDb;
-  const ctx: AppContext = { config, db, knowledge, logger, now };
-
-  const directLine = new DirectLine(ctx);
-  const adapter = new ElbowAdapter(createAuthentication(config, logger, () => now().getTime(), directLine.routeConnectors));
-  adapter.use(new TypingIndicator());
-  adapter.onTurnError = async (context: TurnContext, error: Error) => {
-    logger.error({ err: errorSummary(error), activityType: context.activity?.type }, 'turn failed');
-    try {
-      await context.sendActivity(MESSAGES.turnError(config.HELP_DESK_PHONE));
-    } catch {
-      // The channel itself is unreachable; the error is logged above.
-    }
-  };
-
-  // PGlite has one writer (this process, by the data-dir lock), so state reads can be served from memory.
-  const storage = new DbStorage(db, { cacheSize: db.engine === 'pglite' ? 5000 : 0 });
-  const analytics = new AnalyticsRecorder({ db, logger });
-  const helpDesk = createHelpDesk({ ctx, adapter, outbox: overrides.outbox !== false });
-  // Known-issue notices, burst alerts, suggestions and owner digests (bot/notices/wiring.ts).
-  const notices = startNoticesAndAlerts({ ctx, adapter, knowledge, analytics, background: overrides.outbox !== false });
-  const bot = new ElbowBot({
-    ctx,
-    userState: new UserState(storage),
-    conversationState: new ConversationState(storage),
-    analytics,
-    helpDesk,
-    redact,
-    callbackNumber,
-    notices: notices.desk,
-  });
-
+  // Liveness (/healthz) answers while the knowledge base and the database open; until then every other
+  // request gets 503 + Retry-After (startingGate), so a probe or a clinician never sees a refused port or a 404.
   let ready = false;
-  const shedder = new LoadShedder({
-    maxActive: config.MAX_CONCURRENT_TURNS,
-    maxQueued: config.MAX_CONCURRENT_TURNS * 4,
-    maxWaitMs: config.MAX_QUEUE_WAIT_MS,
-    maxEventLoopDelayMs: config.SHED_EVENT_LOOP_DELAY_MS,
-    logger,
-  });
-  const server = createServer({ ctx, adapter, bot, shedder, isReady: () => ready });
+  let started = false;
+  const server = createHttpServer(logger);
+  const shedSlot = preSlot(); // first: refusing a flood must cost as little as it did before the port opened early
+  server.pre(shedSlot.handler);
   const drain = connectionDrain(server);
   server.pre(drain.handler);
   if (config.localMode) server.pre(hostCheck([...config.ALLOWED_HOSTS, new URL(config.publicBaseUrl).host]));
   server.pre(securityHeaders());
-  registerStatic(server);
-  registerKbPages(server, ctx);
-  registerAdmin(server, ctx);
-  registerChat(server, ctx);
-  registerLocalConnector(server, ctx);
-  registerPolicyPages(server, ctx);
-  registerTicketRoutes(server, { ...ctx, notify: helpDesk.notify });
-  directLine.attach(server, { adapter, bot, shedder });
-  notices.register(server);
-
-  const watcher = config.HOT_RELOAD
-    ? watchKnowledge({
-        knowledgeDir: config.knowledgeDir,
-        indexFile: path.join(config.dataDir, 'kb-index.json'),
-        initialHash: kb.sourceHash,
-        onReload: (next) => {
-          knowledge.replace(next);
-          logger.info({ articles: next.articles.length }, 'knowledge reloaded');
-        },
-        onError: (err) => logger.error({ err: errorSummary(err) }, 'knowledge reload rejected; still serving the last good index'),
-      })
-    : undefined;
-
+  server.pre(startingGate(() => started));
   await new Promise<void>((resolve) => server.listen(overrides.port ?? config.PORT, overrides.host ?? config.HOST ?? (config.localMode ? '127.0.0.1' : '0.0.0.0'), resolve));
   const port = (server.address() as AddressInfo).port;
-  ready = true;
-  timings.readyMs = performance.now() - t0;
-  logger.info({ port, articles: kb.articles.length, index: source, db: describeDb(db), localMode: config.localMode, ...roundAll(timings) }, 'elbow ready');
+  timings.listenMs = performance.now() - t0;
 
-  let closing: Promise<void> | undefined;
-  const close = (options: { drainMs?: number } = {}) =>
-    (closing ??= (async () => {
-      ready = false;
-      drain.begin();
-      if (options.drainMs) await new Promise((resolve) => setTimeout(resolve, options.drainMs));
-      watcher?.close();
-      directLine.close();
-      await drain.close();
-      shedder.close();
-      await helpDesk.stop();
-      await notices.stop();
-      await analytics.close().catch(() => undefined);
-      if (!overrides.db) await db.close();
-      logger.info('elbow stopped');
-    })());
-
-  return { url: `http://127.0.0.1:${port}`, ctx, adapter, bot, close, timings };
-}
-
-function roundAll(values: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, Math.round(v)]));
+  try {
+    // Everything else (bot, knowledge, database drivers: most of the start-up CPU) loads after the port is open.
+    const { openAndServe } = await import('./app-wiring.js');
+    const app = await openAndServe({ config, overrides, logger, now, server, drain, port, timings, t0, early: shedSlot.set, isReady: () => ready, setReady: (value) => {
+      ready = value;
+      if (value) started = true;
+    } });
+    return app;
+  } catch (err) {
+    server.close();
+    throw err;
+  }
 }

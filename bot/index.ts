@@ -1,7 +1,6 @@
 /** Elbow's entry point: read settings, start the app, stop gracefully on SIGTERM / SIGINT. */
 import 'dotenv/config';
 import { ConfigError, loadConfig } from './config.js';
-import { KnowledgeError } from './knowledge/load.js';
 import { routeConsoleToLogger } from './logger.js';
 import { createApp } from './app.js';
 
@@ -28,7 +27,9 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
-main().catch((err) => {
+main().catch(async (err) => {
+  // Loaded only here: the knowledge loader is not needed before the port opens (start-up time).
+  const { KnowledgeError } = await import('./knowledge/load.js');
   if (err instanceof ConfigError || err instanceof KnowledgeError) process.stderr.write(`Elbow cannot start: ${err.message}\n`);
   else process.stderr.write(`Elbow cannot start: ${(err as Error).stack ?? err}\n`);
   process.exit(1);

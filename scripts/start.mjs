@@ -1,12 +1,13 @@
 /**
- * npm start: runs the compiled bot (dist/bot/index.js). dist/ is built by `prepare` (npm ci / npm install);
- * if any file under bot/ is newer than that build (a checkout or an edit since), it is rebuilt first (~0.2 s),
- * so `npm start` never runs stale code. Plain JavaScript: no tsx at run time.
+ * npm start: runs the bundled bot (dist/bot/index.js). dist/ is built by `prepare` (npm ci / npm install);
+ * if any file under bot/ or the lock file (the bundle inlines node_modules) is newer than that build (a checkout,
+ * an edit or an install since), it is rebuilt first (~1-2 s), so `npm start` never runs stale code.
+ * Plain JavaScript: no tsx at run time.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { OUT, SOURCE, STAMP, build, listFiles } from './build.mjs';
+import { OUT, ROOT, SOURCE, STAMP, build, listFiles } from './build.mjs';
 
 function builtAt() {
   try {
@@ -17,5 +18,6 @@ function builtAt() {
 }
 
 const stamp = builtAt();
-if (listFiles(SOURCE).some((file) => fs.statSync(file).mtimeMs > stamp)) await build();
+const inputs = [...listFiles(SOURCE), path.join(ROOT, 'package-lock.json')].filter((file) => fs.existsSync(file));
+if (inputs.some((file) => fs.statSync(file).mtimeMs > stamp)) await build();
 await import(pathToFileURL(path.join(OUT, 'bot', 'index.js')).href);

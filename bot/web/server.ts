@@ -1,4 +1,4 @@
-import restify, { type Next, type Request, type Response, type Server } from 'restify';
+import restify, { type Request, type Response, type Server } from 'restify';
 import type { ActivityHandler } from 'botbuilder';
 import type { ElbowAdapter } from './adapter.js';
 import type { AppContext } from '../context.js';
@@ -18,17 +18,18 @@ export interface ServerOptions {
   shedder: LoadShedder;
   /** Readiness: false while starting or shutting down. */
   isReady: () => boolean;
+  /** Where the early 503 of the load shedder goes (the first `server.pre` slot); `server.pre` if not given. */
+  early?: (handler: ReturnType<typeof shedEarly>) => void;
 }
 
-/** Creates the restify server with the Bot Framework endpoint, health checks and body limits. */
-export function createServer({ ctx, adapter, bot, shedder, isReady }: ServerOptions): Server {
-  const server = restify.createServer({ name: 'elbow', handleUncaughtExceptions: false });
+/** Adds the Bot Framework endpoint, readiness and body limits to a server made by `createHttpServer`. */
+export function registerBotRoutes(server: Server, { ctx, adapter, bot, shedder, isReady, early }: ServerOptions): void {
   const serveTurn = createTurnService({ ctx, adapter, bot, shedder });
   const reject = (req: Request, res: Response, status: number, error: string) => {
     ctx.logger.warn({ status, method: req.method, path: req.path?.(), reason: error }, 'request rejected');
     res.send(status, { error });
   };
-  server.pre(shedEarly(shedder));
+  (early ?? ((handler) => server.pre(handler)))(shedEarly(shedder));
   server.use(restify.plugins.queryParser({ mapParams: false }));
   server.use(jsonBody(ctx.config.MAX_BODY_BYTES, reject));
 
@@ -39,10 +40,6 @@ export function createServer({ ctx, adapter, bot, shedder, isReady }: ServerOpti
       return;
     }
     await serveTurn(req, res, checked.activity);
-  });
-
-  server.get('/healthz', async (_req: Request, res: Response) => {
-    res.send(200, { status: 'ok' });
   });
 
   server.get('/readyz', async (_req: Request, res: Response) => {
@@ -63,13 +60,6 @@ export function createServer({ ctx, adapter, bot, shedder, isReady }: ServerOpti
       res.send(503, { status: 'database unavailable', load });
     }
   });
-
-  server.on('restifyError', (req: Request, res: Response, err: Error & { statusCode?: number }, callback: () => void) => {
-    // Routing errors reach here: keep them short and free of request data.
-    ctx.logger.warn({ status: err.statusCode, name: err.name, path: req.path?.() }, 'request rejected');
-    callback();
-  });
-  return server;
 }
 
 /** How long /readyz waits for the database: a hung database must read as not ready, not hang the probe. */

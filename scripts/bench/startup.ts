@@ -1,6 +1,8 @@
 /**
  * Start-up as an operator sees it: spawns `npm start` (compiled JavaScript) with a given DATA_DIR, polls
- * GET /healthz until it answers 200, reports the milliseconds from spawn, then stops the process with SIGTERM.
+ * GET /healthz (liveness: the port is open) until it answers 200, then GET /readyz (readiness: knowledge base and
+ * database open, turns served) until it answers 200, reports both in milliseconds from spawn, then stops the
+ * process with SIGTERM.
  * `measureNpmStart(dataDir)` twice on one directory gives the first start (fresh) and a restart (existing).
  * By hand: npx tsx scripts/bench/startup.ts [--runs 3]
  */
@@ -23,6 +25,36 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** Milliseconds from spawn until /healthz, and until /readyz, first answered 200. */
+export interface StartTimes {
+  healthzMs: number;
+  readyzMs: number;
+  /**
+   * CPU (user + system) the started processes (npm and node) had used when /healthz, resp. /readyz, answered:
+   * steadier than wall time on a shared machine. Linux only (/proc); undefined elsewhere.
+   */
+  healthzCpuMs?: number;
+  readyzCpuMs?: number;
+}
+
+/** CPU milliseconds used so far by every live process of process group `pgid` (Linux /proc), or undefined. */
+function groupCpuMs(pgid: number): number | undefined {
+  if (process.platform !== 'linux') return undefined;
+  const ticksPerMs = 100 / 1000; // USER_HZ is 100 on Linux
+  let ticks = 0;
+  for (const pid of fs.readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      // Fields after the command name (which may contain spaces): state ppid pgrp ... utime(14) stime(15).
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[2]) === pgid) ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return ticks / ticksPerMs;
+}
+
 async function healthy(url: string): Promise<boolean> {
   try {
     const res = await fetch(url, { signal: AbortSignal.timeout(500) });
@@ -32,8 +64,8 @@ async function healthy(url: string): Promise<boolean> {
   }
 }
 
-/** Spawns `npm start` on `dataDir` and returns ms until /healthz answers 200 (rejects after `timeoutMs`). */
-export async function measureNpmStart(dataDir: string, env: Record<string, string> = {}, timeoutMs = 120_000): Promise<number> {
+/** Spawns `npm start` on `dataDir` and returns ms until /healthz and /readyz answer 200 (rejects after `timeoutMs`). */
+export async function measureNpmStart(dataDir: string, env: Record<string, string> = {}, timeoutMs = 120_000): Promise<StartTimes> {
   const port = await freePort();
   const started = performance.now();
   const child = spawn('npm', ['start', '--silent'], {
@@ -47,14 +79,18 @@ export async function measureNpmStart(dataDir: string, env: Record<string, strin
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let exitCode: number | null | undefined;
   void exited.then((code) => { exitCode = code; });
-  try {
-    const url = `http://127.0.0.1:${port}/healthz`;
+  const waitFor = async (route: string): Promise<[number, number | undefined]> => {
     while (performance.now() - started < timeoutMs) {
-      if (exitCode !== undefined) throw new Error(`npm start exited (${exitCode}) before /healthz answered\n${stderr}`);
-      if (await healthy(url)) return performance.now() - started;
+      if (exitCode !== undefined) throw new Error(`npm start exited (${exitCode}) before ${route} answered\n${stderr}`);
+      if (await healthy(`http://127.0.0.1:${port}${route}`)) return [performance.now() - started, groupCpuMs(child.pid!)];
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
-    throw new Error(`npm start: no healthy /healthz within ${timeoutMs} ms\n${stderr}`);
+    throw new Error(`npm start: no 200 from ${route} within ${timeoutMs} ms\n${stderr}`);
+  };
+  try {
+    const [healthzMs, healthzCpuMs] = await waitFor('/healthz');
+    const [readyzMs, readyzCpuMs] = await waitFor('/readyz');
+    return { healthzMs, readyzMs, healthzCpuMs, readyzCpuMs };
   } finally {
     if (exitCode === undefined && child.pid) {
       process.kill(-child.pid, 'SIGTERM');
@@ -64,13 +100,13 @@ export async function measureNpmStart(dataDir: string, env: Record<string, strin
 }
 
 /** First start on a fresh DATA_DIR, then `runs` restarts on it; ms each. */
-export async function measureStartups(runs = 3, env: Record<string, string> = {}): Promise<{ freshMs: number; existingMs: number[] }> {
+export async function measureStartups(runs = 3, env: Record<string, string> = {}): Promise<{ fresh: StartTimes; existing: StartTimes[] }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'elbow-start-'));
   try {
-    const freshMs = await measureNpmStart(dir, env);
-    const existingMs: number[] = [];
-    for (let i = 0; i < runs; i++) existingMs.push(await measureNpmStart(dir, env));
-    return { freshMs, existingMs };
+    const fresh = await measureNpmStart(dir, env);
+    const existing: StartTimes[] = [];
+    for (let i = 0; i < runs; i++) existing.push(await measureNpmStart(dir, env));
+    return { fresh, existing };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -79,5 +115,6 @@ export async function measureStartups(runs = 3, env: Record<string, string> = {}
 if (import.meta.url === `file://${process.argv[1]}`) {
   const at = process.argv.indexOf('--runs');
   const result = await measureStartups(at > 0 ? Number(process.argv[at + 1]) : 3);
-  process.stdout.write(`${JSON.stringify({ freshMs: Math.round(result.freshMs), existingMs: result.existingMs.map(Math.round) })}\n`);
+  const rounded = (t: StartTimes) => Object.fromEntries(Object.entries(t).map(([k, v]) => [k, Math.round(v as number)]));
+  process.stdout.write(`${JSON.stringify({ fresh: rounded(result.fresh), existing: result.existing.map(rounded) })}\n`);
 }

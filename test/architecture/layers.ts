@@ -13,7 +13,7 @@ const LAYERS: ReadonlyArray<{ name: string; parts: string[] }> = [
   { name: 'features', parts: ['conversation', 'escalation', 'analytics'] },
   { name: 'notices', parts: ['notices'] },
   { name: 'web', parts: ['web'] },
-  { name: 'wiring', parts: ['app.ts'] },
+  { name: 'wiring', parts: ['app.ts', 'app-wiring.ts'] },
   { name: 'main', parts: ['index.ts'] },
 ];
 

@@ -23,6 +23,7 @@ const REQUIRED = [
   'build.real_ms', 'build.small_ms', 'build.large_ms',
   'startup.fresh.readyMs', 'startup.fresh.databaseMs', 'startup.second.readyMs', 'startup.second.knowledgeMs', 'startup.second.databaseMs',
   'startup.firstDatabaseInitMs', 'startup.npm_start_fresh_healthz_ms', 'startup.npm_start_existing_healthz_ms',
+  'startup.npm_start_fresh_readyz_ms', 'startup.npm_start_existing_readyz_ms',
   'memory.elbow_ready_rss_mb', 'memory.elbow_after_load_rss_mb', 'memory.large_kb_rss_mb',
   'accuracy.ours.top1', 'accuracy.minisearch.top1', 'accuracy.ours.fullPipelineAccuracy',
   'ratios.elbow_vs_echo', 'ratios.minisearch_vs_lunr_p50', 'ratios.minisearch_vs_lunr_p99',

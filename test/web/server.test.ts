@@ -1,4 +1,9 @@
+import net from 'node:net';
+import path from 'node:path';
 import { expect } from 'chai';
+import { createApp } from '../../bot/app.js';
+import { loadConfig } from '../../bot/config.js';
+import { freePort } from '../helpers/ports.js';
 import { startTestApp, teamsMessage, cardsOf, textOf, type TestApp } from '../helpers/app.js';
 import { validateCard } from '../helpers/card-schema.js';
 
@@ -89,3 +94,66 @@ describe('HTTP endpoint with MicrosoftAppId set', () => {
     expect((await fetch(`${app.url}/chat`)).status).to.equal(404);
   });
 });
+
+describe('HTTP endpoint while the database is still opening', () => {
+  // A PostgreSQL that accepts connections but never answers keeps createApp waiting on the database.
+  let silent: net.Server;
+  const sockets = new Set<net.Socket>();
+  let port: number;
+  let starting: Promise<unknown>;
+  before(async () => {
+    silent = net.createServer((socket) => {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const dbPort = (silent.address() as net.AddressInfo).port;
+    port = await freePort();
+    const config = loadConfig({ PORT: String(port), LOG_LEVEL: 'silent', HOT_RELOAD: 'false', KNOWLEDGE_DIR: path.resolve('knowledge'), DATABASE_URL: `postgres://elbow@127.0.0.1:${dbPort}/elbow` });
+    starting = createApp(config, { host: '127.0.0.1', outbox: false }).then(
+      () => 'started',
+      (err: Error) => err,
+    );
+    await until(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.status === 200);
+  });
+  after(async () => {
+    for (const socket of sockets) socket.destroy();
+    await starting;
+    await new Promise((resolve) => silent.close(resolve));
+  });
+
+  it('answers /healthz, and 503 + Retry-After on /readyz and /api/messages (never a 404 or a hang)', async () => {
+    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).to.equal(200);
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+    expect(ready.status).to.equal(503);
+    expect(ready.headers.get('retry-after')).to.equal('1');
+    expect(await ready.json()).to.deep.equal({ status: 'starting' });
+    const turn = await fetch(`http://127.0.0.1:${port}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(teamsMessage('why is my patient list incomplete')),
+    });
+    expect(turn.status).to.equal(503);
+    expect(turn.headers.get('retry-after')).to.equal('1');
+  });
+
+  it('closes the port when the database cannot be opened after all', async () => {
+    // An error packet in PostgreSQL's wire format ('E', length, severity + message fields): the open fails at once.
+    const fields = Buffer.from('SFATAL\0C28000\0Mno\0\0');
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(fields.length + 4);
+    await until(async () => sockets.size > 0); // the app may still be loading its database driver
+    for (const socket of sockets) socket.end(Buffer.concat([Buffer.from('E'), length, fields]));
+    expect(await starting).to.be.instanceOf(Error);
+    const after = await fetch(`http://127.0.0.1:${port}/healthz`).catch((err: Error) => err);
+    expect(after).to.be.instanceOf(Error);
+  });
+});
+
+async function until(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10)); // a poll, not a busy loop: the app loads in this process
+  }
+}
