@@ -35,6 +35,20 @@ describe('Limits: body size, long messages, per-user rate, concurrency', () => {
       expect((await app.send(message('reset my password'))).status).to.equal(200);
     });
 
+    it('answers 413 to a chunked body (no Content-Length) that grows over MAX_BODY_BYTES', async () => {
+      const chunk = new TextEncoder().encode('x'.repeat(16 * 1024));
+      let sent = 0;
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (sent++ < 8) controller.enqueue(chunk);
+          else controller.close();
+        },
+      });
+      const res = await fetch(`${app.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, duplex: 'half' } as RequestInit);
+      expect(res.status).to.equal(413);
+      expect((await app.send(message('reset my password'))).status).to.equal(200);
+    });
+
     it('answers 400, not 500, to malformed JSON and to JSON that is not an activity', async () => {
       for (const body of ['{"type": "message", ', 'null', '"a string"', '42', '[]', '{}', '{"type": ""}']) {
         const res = await raw(body);
