@@ -55,7 +55,8 @@ describe('burst alerts', function () {
     this.timeout(180_000);
     receiver = new WebhookReceiver();
     await receiver.up();
-    app = await startTestApp({ ADMIN_TOKEN, ESCALATION_WEBHOOK_URL: receiver.url });
+    // Every turn must be served: load shedding on a busy machine (a fast 503) has its own test (overload.test.ts).
+    app = await startTestApp({ ADMIN_TOKEN, ESCALATION_WEBHOOK_URL: receiver.url, SHED_EVENT_LOOP_DELAY_MS: '60000', MAX_QUEUE_WAIT_MS: '60000' });
   });
   afterEach(async () => {
     await app?.stop();

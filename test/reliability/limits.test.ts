@@ -135,7 +135,8 @@ describe('Limits: body size, long messages, per-user rate, concurrency', () => {
 describe('Limits: a flood against MAX_CONCURRENT_TURNS=1', () => {
   let gated: GatedApp;
   before(async () => {
-    gated = await startGatedApp({ MAX_CONCURRENT_TURNS: '1', RATE_LIMIT_PER_MINUTE: '1000' });
+    // Only the slot and its queue may shed here: event-loop shedding and queue timeouts have their own tests.
+    gated = await startGatedApp({ MAX_CONCURRENT_TURNS: '1', RATE_LIMIT_PER_MINUTE: '1000', SHED_EVENT_LOOP_DELAY_MS: '60000', MAX_QUEUE_WAIT_MS: '60000' });
   });
   after(() => gated?.stop());
 
