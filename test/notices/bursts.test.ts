@@ -4,7 +4,7 @@ import { readEvalCases } from '../../bot/knowledge/eval.js';
 import { loadBodies, loadQuestions } from '../../scripts/bench/load.js';
 import { startTestApp, teamsMessage, type TestApp } from '../helpers/app.js';
 import { WebhookReceiver } from '../escalation/receiver.js';
-import { waitFor } from './connector.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const ADMIN_TOKEN = 'bursts-admin-token-0123456789';
 

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { runScript } from '../helpers/cli.js';
 import { startTestApp, teamsMessage, type TestApp } from '../helpers/app.js';
-import { waitFor } from './connector.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const ADMIN_TOKEN = 'gaps-admin-token-0123456789';
 

@@ -5,18 +5,18 @@ import { gzipSync } from 'node:zlib';
 import { expect } from 'chai';
 import { MESSAGES } from '../../bot/conversation/messages.js';
 import { startTestApp, teamsMessage, textOf, type TestApp } from '../helpers/app.js';
-import { startLocalConnector, type LocalConnector } from '../helpers/jwt.js';
+import { startFakeConnector, type FakeConnector } from '../helpers/fake-connector.js';
 import { startGatedApp, type GatedApp } from './gated-db.js';
 
 const MAX_BODY = 64 * 1024;
 
 describe('Limits: body size, long messages, per-user rate, concurrency', () => {
-  let connector: LocalConnector;
+  let connector: FakeConnector;
   let app: TestApp;
   let clock = new Date('2026-03-02T08:00:00Z');
 
   before(async () => {
-    connector = await startLocalConnector();
+    connector = await startFakeConnector();
     app = await startTestApp({ MAX_BODY_BYTES: String(MAX_BODY), RATE_LIMIT_PER_MINUTE: '5' }, { now: () => clock });
   });
   after(async () => {
