@@ -71,6 +71,8 @@ describe('Graceful shutdown of the real server (SIGTERM)', function () {
         MicrosoftAppId: '',
         DATABASE_URL: '',
         ESCALATION_WEBHOOK_URL: '',
+        // In-flight turns must be admitted on a busy machine: shedding (a fast 503) has its own test (overload.test.ts).
+        SHED_EVENT_LOOP_DELAY_MS: '60000',
         ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
