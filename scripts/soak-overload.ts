@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { once } from 'node:events';
 import { freshDataDir } from '../test/helpers/engines.js';
 import { freePort } from '../test/helpers/ports.js';
-import { startLocalConnector } from '../test/helpers/jwt.js';
+import { startFakeConnector } from '../test/helpers/fake-connector.js';
 import { goldenQuestions } from './soak.js';
 
 /** What an overload run measured. */
@@ -44,7 +44,7 @@ const autocannon = createRequire(import.meta.url)('autocannon') as (options: Rec
 
 /** Floods a fresh server in a child process and reports how it shed the excess. */
 export async function runOverload(options: { seconds: number; connections: number; env?: Record<string, string> }): Promise<OverloadReport> {
-  const connector = await startLocalConnector();
+  const connector = await startFakeConnector();
   const data = await freshDataDir();
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'bot/index.ts'], {

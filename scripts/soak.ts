@@ -16,7 +16,7 @@ import { pathToFileURL } from 'node:url';
 import YAML from 'yaml';
 import { loadConfig } from '../bot/config.js';
 import { createApp } from '../bot/app.js';
-import { startLocalConnector } from '../test/helpers/jwt.js';
+import { startFakeConnector } from '../test/helpers/fake-connector.js';
 
 /** Options of one soak run. */
 export interface SoakOptions {
@@ -100,7 +100,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const users = options.users ?? 2000;
   const gc = exposeGc();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'elbow-soak-'));
-  const connector = await startLocalConnector();
+  const connector = await startFakeConnector();
   const config = loadConfig({
     PORT: '0',
     LOG_LEVEL: 'silent',

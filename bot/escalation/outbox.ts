@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db, Sql } from '../store/db.js';
 import { cutText } from '../text.js';
+import { claimStatement, settleRow } from './outbox-rows.js';
 import type { Ticket } from './ticket.js';
 import { getTickets } from './tickets.js';
 
@@ -165,20 +166,9 @@ export class OutboxWorker {
   }
 
   private async claim(channels: string[]): Promise<ClaimedRow[]> {
-    const now = this.now();
-    return this.db.query<ClaimedRow>(
-      `UPDATE outbox SET locked_until = $2, locked_by = $3, attempts = attempts + 1
-       WHERE id IN (
-         SELECT id FROM outbox
-         WHERE status = 'pending' AND next_attempt_at <= $1
-           AND (locked_until IS NULL OR locked_until < $1)
-           AND channel = ANY($5::text[])
-         ORDER BY next_attempt_at, id
-         LIMIT $4
-         FOR UPDATE SKIP LOCKED)
-       RETURNING id, ticket_id, channel, idempotency_key, attempts`,
-      [now, new Date(now.getTime() + this.leaseMs), this.id, this.batch, channels],
-    );
+    const spec = { now: this.now(), leaseMs: this.leaseMs, workerId: this.id, channels, batch: this.batch };
+    const { sql, params } = claimStatement('outbox', 'id, ticket_id, channel, idempotency_key, attempts', spec);
+    return this.db.query<ClaimedRow>(sql, params);
   }
 
   private async deliver(row: ClaimedRow, ticket: Ticket | undefined): Promise<'delivered' | 'retried' | 'dead'> {
@@ -189,11 +179,7 @@ export class OutboxWorker {
     } catch (err) {
       return this.failed(row, err, where);
     }
-    await this.db.query(
-      `UPDATE outbox SET status = 'delivered', delivered_at = $2, locked_until = NULL, locked_by = NULL, last_error = NULL
-       WHERE id = $1 AND status = 'pending'`,
-      [row.id, this.now()],
-    );
+    await settleRow(this.db, 'outbox', row.id, this.id, { delivered: true, at: this.now() });
     this.logger.info(where, 'escalation delivered');
     return 'delivered';
   }
@@ -203,20 +189,12 @@ export class OutboxWorker {
     const permanent = err instanceof PermanentDeliveryError;
     const now = this.now();
     if (permanent || row.attempts >= this.maxAttempts) {
-      await this.db.query(
-        `UPDATE outbox SET status = 'dead', last_error = $3, locked_until = NULL, locked_by = NULL
-         WHERE id = $1 AND locked_by = $2 AND status = 'pending'`,
-        [row.id, this.id, message],
-      );
+      await settleRow(this.db, 'outbox', row.id, this.id, { dead: true, error: message });
       this.logger.error({ ...where, error: message, permanent }, 'escalation delivery failed for good; see /admin');
       return 'dead';
     }
     const delayMs = Math.max(retryDelayMs(row.attempts, this.backoff, this.random), retryAfterMs(err));
-    await this.db.query(
-      `UPDATE outbox SET next_attempt_at = $3, last_error = $4, locked_until = NULL, locked_by = NULL
-       WHERE id = $1 AND locked_by = $2 AND status = 'pending'`,
-      [row.id, this.id, new Date(now.getTime() + delayMs), message],
-    );
+    await settleRow(this.db, 'outbox', row.id, this.id, { retryAt: new Date(now.getTime() + delayMs), error: message });
     this.logger.warn({ ...where, error: message, retryInMs: delayMs }, 'escalation delivery failed; will retry');
     return 'retried';
   }

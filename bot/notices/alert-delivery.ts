@@ -3,7 +3,8 @@ import { ActivityTypes, CardFactory, TeamsInfo, type Activity, type CloudAdapter
 import { adaptiveCard, type AdaptiveCard } from '../adaptive-card.js';
 import { PermanentDeliveryError, RetryLaterError, retryDelayMs } from '../escalation/outbox.js';
 import type { AppContext } from '../context.js';
-import { claimAlertDeliveries, settleAlertDelivery, type Alert } from './alerts.js';
+import { settleRow } from '../escalation/outbox-rows.js';
+import { claimAlertDeliveries, type Alert } from './alerts.js';
 
 /** Delivers one alert on one channel; throws to retry (PermanentDeliveryError: never). */
 export type AlertDeliverer = (alert: Alert, idempotencyKey: string) => Promise<void>;
@@ -85,14 +86,14 @@ export async function deliverAlerts(ctx: AppContext, deliverers: Record<string, 
   for (const row of await claimAlertDeliveries(ctx.db, channels, ctx.now(), LEASE_MS, WORKER_ID)) {
     try {
       await deliverers[row.channel]!(row.alert, row.idempotencyKey);
-      await settleAlertDelivery(ctx.db, row.rowId, { delivered: true }, ctx.now());
+      await settleRow(ctx.db, 'alert_outbox', row.rowId, WORKER_ID, { delivered: true, at: ctx.now() });
       delivered += 1;
     } catch (err) {
       const error = String((err as Error).message).slice(0, 500);
       const dead = err instanceof PermanentDeliveryError || row.attempts >= MAX_ATTEMPTS;
       ctx.logger.warn({ alertId: row.alert.id, channel: row.channel, attempt: row.attempts, error, dead }, 'alert delivery failed');
       const retryAt = new Date(ctx.now().getTime() + Math.max(retryDelayMs(row.attempts, BACKOFF, Math.random), err instanceof RetryLaterError ? err.retryAfterMs : 0));
-      await settleAlertDelivery(ctx.db, row.rowId, dead ? { dead: true, error } : { retryAt, error }, ctx.now());
+      await settleRow(ctx.db, 'alert_outbox', row.rowId, WORKER_ID, dead ? { dead: true, error } : { retryAt, error });
     }
   }
   return delivered;

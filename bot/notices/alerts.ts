@@ -1,4 +1,5 @@
 import type { Db, Sql } from '../store/db.js';
+import { claimStatement } from '../escalation/outbox-rows.js';
 
 /** Alerts (migration 007): burst alerts to the help desk and weekly owner digests, each delivered from alert_outbox. */
 
@@ -91,28 +92,13 @@ export interface ClaimedAlert {
 
 /** Claims due alert deliveries for these channels with a lease (FOR UPDATE SKIP LOCKED: one worker per row). */
 export async function claimAlertDeliveries(db: Sql, channels: string[], now: Date, leaseMs: number, workerId: string, batch = 10): Promise<ClaimedAlert[]> {
+  const claim = claimStatement('alert_outbox', 'id AS row_id, alert_id, channel, idempotency_key, attempts', { now, leaseMs, workerId, channels, batch });
   const rows = await db.query<AlertRow & { row_id: number; channel: string; idempotency_key: string; attempts: number }>(
-    `WITH claimed AS (
-       UPDATE alert_outbox SET locked_until = $2, locked_by = $3, attempts = attempts + 1
-        WHERE id IN (SELECT id FROM alert_outbox
-                      WHERE status = 'pending' AND next_attempt_at <= $1 AND (locked_until IS NULL OR locked_until < $1)
-                        AND channel = ANY($4::text[])
-                      ORDER BY next_attempt_at, id LIMIT $5 FOR UPDATE SKIP LOCKED)
-       RETURNING id AS row_id, alert_id, channel, idempotency_key, attempts)
+    `WITH claimed AS (${claim.sql})
      SELECT c.row_id, c.channel, c.idempotency_key, c.attempts, a.id, a.kind, a.key, a.payload, a.created_at, a.ended_at
        FROM claimed c JOIN alerts a ON a.id = c.alert_id`,
-    [now, new Date(now.getTime() + leaseMs), workerId, channels, batch],
+    claim.params,
   );
   return rows.map((r) => ({ rowId: Number(r.row_id), channel: r.channel, idempotencyKey: r.idempotency_key, attempts: r.attempts, alert: fromRow(r) }));
 }
 
-/** Records the outcome of one delivery: delivered, retry at `retryAt`, or dead. */
-export async function settleAlertDelivery(db: Sql, rowId: number, outcome: { delivered: true } | { retryAt: Date; error: string } | { dead: true; error: string }, now: Date): Promise<void> {
-  if ('delivered' in outcome) {
-    await db.query(`UPDATE alert_outbox SET status = 'delivered', delivered_at = $2, locked_until = NULL, last_error = NULL WHERE id = $1 AND status = 'pending'`, [rowId, now]);
-  } else if ('retryAt' in outcome) {
-    await db.query(`UPDATE alert_outbox SET next_attempt_at = $2, last_error = $3, locked_until = NULL WHERE id = $1 AND status = 'pending'`, [rowId, outcome.retryAt, outcome.error]);
-  } else {
-    await db.query(`UPDATE alert_outbox SET status = 'dead', last_error = $2, locked_until = NULL WHERE id = $1 AND status = 'pending'`, [rowId, outcome.error]);
-  }
-}

@@ -1,3 +1,5 @@
+import { parse as parseContentType } from 'content-type';
+import getRawBody from 'raw-body';
 import type { Next, Request, Response } from 'restify';
 
 /** Answers a refused request (status and a short error), as the server's routes do. */
@@ -13,59 +15,70 @@ const DISCARD_FACTOR = 16;
  * directory, unauthenticated and unbounded). 413 when too large, 415 for other types, 400 for broken JSON.
  */
 export function jsonBody(maxBytes: number, reject: Reject) {
+  const tooLarge = `request body larger than ${maxBytes} bytes`;
   return (req: Request, res: Response, next: Next): void => {
     const length = req.headers['content-length'];
     const hasBody = length !== undefined ? Number(length) > 0 : req.headers['transfer-encoding'] !== undefined;
     if (!BODY_METHODS.has(req.method ?? '') || !hasBody) return next();
-    const type = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-    if (type !== 'application/json' && !/^application\/[\w.-]+\+json$/.test(type)) {
+    const refusal = unreadable(req.headers['content-type'], req.headers['content-encoding']);
+    if (refusal) {
       req.resume();
-      reject(req, res, 415, 'expected Content-Type: application/json');
+      reject(req, res, 415, refusal);
       return next(false);
     }
-    const encoding = String(req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
-    if (encoding !== 'identity') {
-      req.resume();
-      reject(req, res, 415, 'compressed request bodies are not accepted');
-      return next(false);
-    }
-    const chunks: Buffer[] = [];
-    let received = 0;
-    let settled = false;
-    const settle = (fn: () => void) => {
-      if (settled) return;
-      settled = true;
-      fn();
-    };
-    req.on('data', (chunk: Buffer) => {
-      received += chunk.length;
-      if (received <= maxBytes) chunks.push(chunk);
-      else if (received > maxBytes * DISCARD_FACTOR) {
-        settle(() => {
-          reject(req, res, 413, `request body larger than ${maxBytes} bytes`);
-          res.once('finish', () => req.destroy());
+    getRawBody(req, { length, limit: maxBytes, encoding: 'utf-8' }, (err, text) => {
+      if (err?.type === 'entity.too.large') {
+        return discardThen(req, maxBytes * DISCARD_FACTOR, (hangUp) => {
+          reject(req, res, 413, tooLarge);
+          if (hangUp) res.once('finish', () => req.destroy());
           next(false);
         });
       }
+      // The client went away (or sent fewer bytes than it announced): nobody is left to answer.
+      if (err?.type === 'request.aborted') return;
+      if (err) return next(false);
+      try {
+        req.body = JSON.parse(text);
+      } catch {
+        reject(req, res, 400, 'request body is not valid JSON');
+        return next(false);
+      }
+      next();
     });
-    req.once('error', () => settle(() => next(false)));
-    req.once('aborted', () => settle(() => undefined));
-    req.once('end', () =>
-      settle(() => {
-        if (received > maxBytes) {
-          reject(req, res, 413, `request body larger than ${maxBytes} bytes`);
-          return next(false);
-        }
-        try {
-          req.body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-        } catch {
-          reject(req, res, 400, 'request body is not valid JSON');
-          return next(false);
-        }
-        next();
-      }),
-    );
   };
 }
 
-// ---------- activities ----------
+/** Why a body of this type and encoding is not read (415), or undefined for JSON as sent. */
+function unreadable(type: string | undefined, encoding: string | undefined): string | undefined {
+  let media = '';
+  try {
+    media = parseContentType(type ?? '').type;
+  } catch {
+    // A missing or malformed Content-Type is not JSON.
+  }
+  if (media !== 'application/json' && !/^application\/[\w.-]+\+json$/.test(media)) return 'expected Content-Type: application/json';
+  if (String(encoding ?? 'identity').trim().toLowerCase() !== 'identity') return 'compressed request bodies are not accepted';
+  return undefined;
+}
+
+/**
+ * Reads and drops the rest of a refused body, then calls `done` once: at its end, or with `hangUp` as soon as
+ * more than `most` bytes came (a client that keeps sending gets its answer, then the connection is closed).
+ */
+function discardThen(req: Request, most: number, done: (hangUp: boolean) => void): void {
+  let dropped = 0;
+  let called = false;
+  const once = (hangUp: boolean) => {
+    if (called) return;
+    called = true;
+    done(hangUp);
+  };
+  if (req.readableEnded) return once(false);
+  req.on('data', (chunk: Buffer) => {
+    dropped += chunk.length;
+    if (dropped > most) once(true);
+  });
+  req.once('end', () => once(false));
+  req.once('error', () => once(true));
+  req.resume(); // raw-body paused the request when it gave up
+}

@@ -1,26 +1,10 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { expect } from 'chai';
 import { pino } from 'pino';
 import { AnalyticsRecorder } from '../../bot/analytics/recorder.js';
 import { openDb } from '../../bot/store/open.js';
+import { runScript } from '../helpers/cli.js';
 import { freshDataDir, freshPostgresUrl, postgresTestUrl, type FreshDataDir } from '../helpers/engines.js';
 import { feedbackEvent, manualSchedule, turnEvent } from './events.js';
-
-function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/kb-gaps.ts', ...args], {
-      cwd: path.resolve('.'),
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', KNOWLEDGE_DIR: path.resolve('knowledge'), LOG_LEVEL: 'silent', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 /** Seeds a few days of misses and feedback, dated relative to the real clock (the CLI reads "now"). */
 async function seed(options: { dataDir: string; databaseUrl?: string }): Promise<void> {
@@ -58,7 +42,7 @@ for (const engine of engines) {
     after(() => data?.remove());
 
     it('--json prints one object with gap clusters, not-helpful and stale articles', async () => {
-      const { code, stdout, stderr } = await runCli(['--json'], env);
+      const { code, stdout, stderr } = await runScript('kb-gaps.ts', ['--json'], env);
       expect(code, stderr).to.equal(0);
       const lines = stdout.trim().split('\n');
       expect(lines).to.have.length(1);
@@ -83,16 +67,16 @@ for (const engine of engines) {
     if (engine !== 'pglite') return;
 
     it('--since narrows the window (12h)', async () => {
-      const recent = JSON.parse((await runCli(['--json', '--since=12h'], env)).stdout);
+      const recent = JSON.parse((await runScript('kb-gaps.ts', ['--json', '--since=12h'], env)).stdout);
       expect(recent.since).to.equal('12h');
       expect(recent.gaps.map((g: { examples: string[] }) => g.examples).flat()).to.have.members(['how do i order a wheelchair', 'how do i book an interpreter']);
     });
 
     it('prints a readable report without --json, and refuses a bad --since', async () => {
-      const text = await runCli([], env);
+      const text = await runScript('kb-gaps.ts', [], env);
       expect(text.code).to.equal(0);
       expect(text.stdout).to.include('Knowledge gaps since 30d').and.to.include('how do i order a wheelchair').and.to.include('password-reset');
-      const bad = await runCli(['--since', 'yesterday'], env);
+      const bad = await runScript('kb-gaps.ts', ['--since', 'yesterday'], env);
       expect(bad.code).to.equal(1);
       expect(bad.stderr).to.include('--since');
     });

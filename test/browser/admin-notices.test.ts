@@ -4,7 +4,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startTestApp, teamsMessage, textOf, cardsOf, type TestApp } from '../helpers/app.js';
-import { waitFor } from '../notices/connector.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = path.resolve('test-artifacts');

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { getTicket } from '../../bot/escalation/tickets.js';
-import { fakeConnector } from '../helpers/fake-connector.js';
+import { startFakeConnector, type FakeConnector } from '../helpers/fake-connector.js';
 import { startTestApp, teamsMessage, textOf, type TestApp } from '../helpers/app.js';
 import { WebhookReceiver } from './receiver.js';
 
@@ -10,12 +10,12 @@ const SUPPORT = '19:support@thread.tacv2';
 describe('help-desk contact, callbacks and the "Take it" button', () => {
   let app: TestApp;
   let receiver: WebhookReceiver;
-  let connector: Awaited<ReturnType<typeof fakeConnector>>;
+  let connector: FakeConnector;
   before(async function () {
     this.timeout(120_000);
     receiver = new WebhookReceiver();
     await receiver.up();
-    connector = await fakeConnector({ member: { id: '29:contact-user', name: 'Alex Nurse', email: 'alex.nurse@contoso.org', userPrincipalName: 'anurse@contoso.org' } });
+    connector = await startFakeConnector({ member: { id: '29:contact-user', name: 'Alex Nurse', email: 'alex.nurse@contoso.org', userPrincipalName: 'anurse@contoso.org' } });
     app = await startTestApp({ ESCALATION_WEBHOOK_URL: receiver.url, SUPPORT_TEAMS_CHANNEL_ID: SUPPORT, TICKET_CALLBACK_TOKEN: CALLBACK_TOKEN });
   });
   after(async () => {
@@ -52,7 +52,7 @@ describe('help-desk contact, callbacks and the "Take it" button', () => {
     });
     const told = (await take(reachable)).activities[0]!.text;
     expect(told).to.equal(`Sam Agent took ${reachable}. The clinician has been told someone is on it.`);
-    expect(connector.posted.some((p) => p.body.text?.includes(`${reachable}: in progress`))).to.equal(true);
+    expect(connector.received.some((p) => p.activity.text?.includes(`${reachable}: in progress`))).to.equal(true);
     const notTold = (await take(unreachable)).activities[0]!.text;
     expect(notTold).to.match(/could not reach the clinician/);
     expect((await getTicket(app.ctx.db, unreachable))!.status).to.equal('in-progress');

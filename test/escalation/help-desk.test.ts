@@ -10,21 +10,21 @@ import { openDb } from '../../bot/store/open.js';
 import type { AppContext } from '../../bot/context.js';
 import { freshDataDir, type FreshDataDir } from '../helpers/engines.js';
 import { phiIn, ticketInput } from './fixtures.js';
-import { fakeConnector } from '../helpers/fake-connector.js';
+import { startFakeConnector, type FakeConnector } from '../helpers/fake-connector.js';
 import { WebhookReceiver } from './receiver.js';
 
 describe('createHelpDesk', () => {
   let fresh: FreshDataDir;
   let db: Db;
   let receiver: WebhookReceiver;
-  let connector: Awaited<ReturnType<typeof fakeConnector>>;
+  let connector: FakeConnector;
 
   before(async () => {
     fresh = await freshDataDir();
     db = await openDb({ dataDir: fresh.dir });
     receiver = new WebhookReceiver();
     await receiver.up();
-    connector = await fakeConnector();
+    connector = await startFakeConnector();
   });
   after(async () => {
     await receiver.down();
@@ -75,9 +75,9 @@ describe('createHelpDesk', () => {
       const summary = await desk.escalate({ ...input, role: 'nurse', conversationRef: { ...input.conversationRef, conversation, serviceUrl: connector.url } });
       const ticket = (await getTicket(db, summary.id))!;
       await desk.notify({ ...ticket, status: 'in-progress', statusNote: 'On my way to 4 West.' });
-      expect(connector.posted).to.have.length(1);
-      expect(connector.posted[0]!.url).to.match(/^\/v3\/conversations\/a%3Aconversation-2\/activities/);
-      expect(connector.posted[0]!.body.text).to.equal(`Update on your help-desk ticket ${summary.id}: in progress. On my way to 4 West.`);
+      expect(connector.received).to.have.length(1);
+      expect(connector.received[0]!.path).to.match(/^\/v3\/conversations\/a%3Aconversation-2\/activities/);
+      expect(connector.received[0]!.activity.text).to.equal(`Update on your help-desk ticket ${summary.id}: in progress. On my way to 4 West.`);
     } finally {
       await desk.stop();
     }

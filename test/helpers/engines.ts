@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { Db } from '../../bot/store/db.js';
+import { MIGRATIONS_DIR } from '../../bot/store/migrate.js';
 import { openDb } from '../../bot/store/open.js';
 
 /** The two storage engines Elbow runs on. */
@@ -136,25 +137,58 @@ export interface FreshDataDir {
 
 let template: Promise<string> | undefined;
 
+/** Names the run's template directory for this process and its children (set by test/helpers/run-setup.ts). */
+export const TEMPLATE_ENV = 'ELBOW_TEST_PGLITE_TEMPLATE';
+
 /**
- * A new temp DATA_DIR. Unless `empty`, it already holds a migrated PGlite database, copied from one made
- * once per test process: opening it takes ~0.5 s instead of PGlite's ~5 s first start (initdb).
+ * A new temp DATA_DIR. Unless `empty`, it already holds a migrated PGlite database, copied from the run's
+ * template: opening it takes ~0.5 s instead of PGlite's ~5 s first start (initdb).
  */
 export async function freshDataDir(options: { empty?: boolean } = {}): Promise<FreshDataDir> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'elbow-data-'));
   if (!options.empty) {
-    template ??= makeTemplate();
+    template ??= pgliteTemplate();
     fs.cpSync(path.join(await template, 'pglite'), path.join(dir, 'pglite'), { recursive: true });
   }
   return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
-async function makeTemplate(): Promise<string> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'elbow-template-'));
-  process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
-  const db = await openDb({ dataDir: dir });
-  await db.close();
+/**
+ * The migrated PGlite database that fresh data dirs copy: made once per machine for each version of the
+ * migrations, the store code and PGlite (so mocha workers, child processes and later runs share it).
+ */
+export async function pgliteTemplate(): Promise<string> {
+  const inherited = process.env[TEMPLATE_ENV];
+  if (inherited && fs.existsSync(path.join(inherited, 'ready'))) return inherited;
+  const dir = path.join(os.tmpdir(), `elbow-template-${templateKey()}`);
+  if (!fs.existsSync(path.join(dir, 'ready'))) {
+    const building = fs.mkdtempSync(path.join(os.tmpdir(), 'elbow-template-building-'));
+    const db = await openDb({ dataDir: building });
+    await db.close();
+    fs.writeFileSync(path.join(building, 'ready'), '');
+    try {
+      fs.renameSync(building, dir);
+    } catch {
+      fs.rmSync(building, { recursive: true, force: true }); // another run made it first: use theirs
+    }
+  }
+  process.env[TEMPLATE_ENV] = dir;
   return dir;
+}
+
+/** Changes whenever what a fresh database holds could change: migrations, store code, PGlite itself. */
+function templateKey(): string {
+  const hash = createHash('sha256');
+  const storeDir = path.dirname(MIGRATIONS_DIR);
+  for (const dir of [MIGRATIONS_DIR, storeDir]) {
+    for (const file of fs.readdirSync(dir).sort()) {
+      const full = path.join(dir, file);
+      if (fs.statSync(full).isFile()) hash.update(file).update(fs.readFileSync(full));
+    }
+  }
+  const pglite = path.resolve('node_modules/@electric-sql/pglite/package.json');
+  hash.update(fs.existsSync(pglite) ? JSON.parse(fs.readFileSync(pglite, 'utf8')).version : 'unknown');
+  return hash.digest('hex').slice(0, 16);
 }
 
 /** A throwaway PostgreSQL database on the TEST_DATABASE_URL server. */
@@ -194,11 +228,9 @@ export async function freshPostgresUrl(): Promise<string> {
   return fresh.url;
 }
 
-// A root-level hook (this module is first imported while mocha loads test files): runs after all tests.
-if (typeof after === 'function') {
-  after(async () => {
-    await Promise.all(leftovers.splice(0).map((fresh) => fresh.drop()));
-  });
+/** Drops the databases freshPostgresUrl made (a root hook in test/helpers/run-setup.ts calls it after each file). */
+export async function dropLeftovers(): Promise<void> {
+  await Promise.all(leftovers.splice(0).map((fresh) => fresh.drop()));
 }
 
 async function asAdmin(adminUrl: string, statement: string): Promise<void> {

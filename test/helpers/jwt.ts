@@ -102,55 +102,6 @@ export function authEnv(issuer: LocalIssuer, appId: string): Record<string, stri
   };
 }
 
-/** A fake Bot Connector (the activity's serviceUrl): accepts replies and typing indicators, records them. */
-export interface LocalConnector {
-  /** Base URL to use as serviceUrl (ends with "/"). */
-  url: string;
-  /** Activities posted to /v3/conversations/… */
-  received: Array<{ path: string; activity: Record<string, unknown> }>;
-  /** HTTP status the connector answers with (default 200), unless `statusFor` decides per activity. */
-  status: number;
-  statusFor?: (activity: Record<string, unknown>) => number;
-  /** Called for each posted activity (after recording). */
-  onActivity?: (activity: Record<string, unknown>) => void;
-  /** Called once the answer to a posted activity has been sent. */
-  onResponded?: (activity: Record<string, unknown>, status: number) => void;
-  close(): Promise<void>;
-}
-
-/** Starts a fake Bot Connector service on 127.0.0.1 so outbound calls never leave the machine. */
-export async function startLocalConnector(): Promise<LocalConnector> {
-  const connector: LocalConnector = { url: '', received: [], status: 200, close: async () => undefined };
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      res.setHeader('content-type', 'application/json');
-      if (req.method === 'POST' && req.url?.startsWith('/v3/conversations/')) {
-        let activity: Record<string, unknown> = {};
-        try {
-          activity = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
-        } catch {
-          // keep the empty activity: the test only counts calls
-        }
-        connector.received.push({ path: req.url, activity });
-        connector.onActivity?.(activity);
-        res.statusCode = connector.statusFor?.(activity) ?? connector.status;
-        res.once('finish', () => connector.onResponded?.(activity, res.statusCode));
-        res.end(JSON.stringify({ id: randomUUID() }));
-      } else {
-        res.statusCode = 404;
-        res.end('{}');
-      }
-    });
-  });
-  server.keepAliveTimeout = 1000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  connector.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-  connector.close = () => closeServer(server);
-  return connector;
-}
-
 function closeServer(server: http.Server): Promise<void> {
   server.closeAllConnections();
   return new Promise((resolve) => server.close(() => resolve()));

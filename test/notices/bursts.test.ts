@@ -4,7 +4,7 @@ import { readEvalCases } from '../../bot/knowledge/eval.js';
 import { loadBodies, loadQuestions } from '../../scripts/bench/load.js';
 import { startTestApp, teamsMessage, type TestApp } from '../helpers/app.js';
 import { WebhookReceiver } from '../escalation/receiver.js';
-import { waitFor } from './connector.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const ADMIN_TOKEN = 'bursts-admin-token-0123456789';
 
@@ -55,7 +55,8 @@ describe('burst alerts', function () {
     this.timeout(180_000);
     receiver = new WebhookReceiver();
     await receiver.up();
-    app = await startTestApp({ ADMIN_TOKEN, ESCALATION_WEBHOOK_URL: receiver.url });
+    // Every turn must be served: load shedding on a busy machine (a fast 503) has its own test (overload.test.ts).
+    app = await startTestApp({ ADMIN_TOKEN, ESCALATION_WEBHOOK_URL: receiver.url, SHED_EVENT_LOOP_DELAY_MS: '60000', MAX_QUEUE_WAIT_MS: '60000' });
   });
   afterEach(async () => {
     await app?.stop();

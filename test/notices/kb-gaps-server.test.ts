@@ -1,25 +1,9 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { expect } from 'chai';
+import { runScript } from '../helpers/cli.js';
 import { startTestApp, teamsMessage, type TestApp } from '../helpers/app.js';
-import { waitFor } from './connector.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const ADMIN_TOKEN = 'gaps-admin-token-0123456789';
-
-function runGaps(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/kb-gaps.ts', '--json'], {
-      cwd: path.resolve('.'),
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', KNOWLEDGE_DIR: path.resolve('knowledge'), LOG_LEVEL: 'silent', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('kb:gaps while the server holds the PGlite lock', function () {
   this.timeout(90_000);
@@ -38,7 +22,7 @@ describe('kb:gaps while the server holds the PGlite lock', function () {
   after(() => app?.stop());
 
   it('reads the report through the admin API instead of failing', async () => {
-    const { code, stdout, stderr } = await runGaps({ DATA_DIR: app.dataDir, ADMIN_TOKEN, PUBLIC_BASE_URL: app.url });
+    const { code, stdout, stderr } = await runScript('kb-gaps.ts', ['--json'], { DATA_DIR: app.dataDir, ADMIN_TOKEN, PUBLIC_BASE_URL: app.url });
     expect(code, stderr).to.equal(0);
     const report = JSON.parse(stdout);
     expect(report).to.have.keys(['since', 'window', 'gaps', 'notHelpful', 'stale']);
@@ -46,7 +30,7 @@ describe('kb:gaps while the server holds the PGlite lock', function () {
   });
 
   it('says what to set when no admin token is given', async () => {
-    const { code, stderr } = await runGaps({ DATA_DIR: app.dataDir });
+    const { code, stderr } = await runScript('kb-gaps.ts', ['--json'], { DATA_DIR: app.dataDir });
     expect(code).to.equal(1);
     expect(stderr).to.contain('ADMIN_TOKEN');
   });

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { startTestApp, teamsMessage, textOf, type TestApp } from '../helpers/app.js';
-import { waitFor } from './connector.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 /** A notice file as an analyst writes it. */
 function noticeFile(id: string, fields: { starts: Date; ends: Date; articles?: string }): string {

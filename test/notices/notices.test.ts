@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { assertValidCard } from '../helpers/card-schema.js';
 import { cardsOf, startTestApp, teamsMessage, textOf, type TestApp } from '../helpers/app.js';
-import { FakeConnector, waitFor } from './connector.js';
+import { conversationOf, startFakeConnector, type FakeConnector } from '../helpers/fake-connector.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const ADMIN_TOKEN = 'notices-admin-token-0123456789';
 const CALLBACK = 'notices-callback-token-0123456789';
@@ -14,13 +15,13 @@ describe('known-issue notices', function () {
 
   before(async function () {
     this.timeout(180_000); // the first PGlite template of a run takes a while on a busy machine
-    connector = new FakeConnector();
-    serviceUrl = await connector.start();
+    connector = await startFakeConnector();
+    serviceUrl = connector.url;
     app = await startTestApp({ ADMIN_TOKEN, TICKET_CALLBACK_TOKEN: CALLBACK });
   });
   after(async () => {
     await app?.stop();
-    await connector?.stop();
+    await connector?.close();
   });
 
   const post = (path: string, body: unknown, token?: string) =>
@@ -85,13 +86,13 @@ describe('known-issue notices', function () {
     expect(button, 'an opt-in button for the notice').to.exist;
     const opt = await app.send({ ...teamsMessage(undefined, { user, value: button.data }), serviceUrl });
     expect(textOf(opt.activities)).to.contain("I'll tell you here when");
-    expect(connector.activities).to.have.length(0);
+    expect(connector.received).to.have.length(0);
 
     const ended = await post('/api/notices/print-server-two/end', {}, CALLBACK);
     expect(ended.status).to.equal(200);
-    await waitFor(() => connector.activities.length > 0, 10_000, 'the fixed message');
-    expect(connector.activities[0]!.text).to.contain('Print server 4 is down').and.to.contain('fixed');
-    expect(connector.activities[0]!.conversationId).to.equal(`a:${user}`);
+    await waitFor(() => connector.received.length > 0, 10_000, 'the fixed message');
+    expect(connector.received[0]!.activity.text).to.contain('Print server 4 is down').and.to.contain('fixed');
+    expect(conversationOf(connector.received[0]!)).to.equal(`a:${user}`);
 
     const after = await app.send(teamsMessage('my printer wont print'));
     expect(textOf(after.activities)).not.to.contain('Print server 4 is down');

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { isoWeek } from '../../bot/notices/owner-digest.js';
 import { WebhookReceiver } from '../escalation/receiver.js';
 import { cardsOf, startTestApp, teamsMessage, type TestApp } from '../helpers/app.js';
-import { waitFor } from './connector.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const ADMIN_TOKEN = 'digest-admin-token-0123456789';
 

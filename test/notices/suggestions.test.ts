@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import YAML from 'yaml';
 import { addQuestionToArticle, unifiedDiff } from '../../bot/knowledge/article-edit.js';
 import { cardsOf, startTestApp, teamsMessage, type TestApp } from '../helpers/app.js';
-import { waitFor } from './connector.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const ADMIN_TOKEN = 'suggestions-admin-token-0123456789';
 const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };

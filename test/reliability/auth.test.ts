@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { startTestApp, teamsMessage, textOf, type TestApp } from '../helpers/app.js';
-import { authEnv, startLocalConnector, startLocalIssuer, type LocalConnector, type LocalIssuer } from '../helpers/jwt.js';
+import { authEnv, startLocalIssuer, type LocalIssuer } from '../helpers/jwt.js';
+import { startFakeConnector, type FakeConnector } from '../helpers/fake-connector.js';
 
 const APP_ID = '3f9a1c2e-5b7d-4e8f-9a0b-1c2d3e4f5a6b';
 const OTHER_APP_ID = '99999999-8888-7777-6666-555555555555';
@@ -13,12 +14,12 @@ const CDN = /(?:cdn|unpkg|jsdelivr|cdnjs|googleapis|gstatic|bootstrapcdn|cloudfl
 
 describe('Security: authentication and hardening with MicrosoftAppId set', () => {
   let issuer: LocalIssuer;
-  let connector: LocalConnector;
+  let connector: FakeConnector;
   let app: TestApp;
 
   before(async () => {
     issuer = await startLocalIssuer();
-    connector = await startLocalConnector();
+    connector = await startFakeConnector();
     app = await startTestApp({ ...authEnv(issuer, APP_ID), ADMIN_TOKEN, TICKET_CALLBACK_TOKEN: CALLBACK_TOKEN });
   });
   after(async () => {

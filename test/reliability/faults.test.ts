@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { decide } from '../../bot/knowledge/decide.js';
 import { hashSources, openKnowledgeBase } from '../../bot/knowledge/knowledge-base.js';
 import { cardsOf, startTestApp, teamsMessage, textOf, type TestApp } from '../helpers/app.js';
-import { startLocalConnector, type LocalConnector } from '../helpers/jwt.js';
+import { startFakeConnector, type FakeConnector } from '../helpers/fake-connector.js';
 import { startGatedApp, type GatedApp, type GatedDb } from './gated-db.js';
 
 const PHONE = '555-0100 (test help desk)';
@@ -14,10 +14,10 @@ const KNOWLEDGE = path.resolve('knowledge');
 const APOLOGY = /something went wrong/i;
 
 describe('Faults: the database goes away under a running app', () => {
-  let connector: LocalConnector;
+  let connector: FakeConnector;
   let app: TestApp;
   before(async () => {
-    connector = await startLocalConnector();
+    connector = await startFakeConnector();
     app = await startTestApp({ HELP_DESK_PHONE: PHONE });
     const warm = await app.send({ ...teamsMessage('reset my password'), serviceUrl: connector.url });
     expect(warm.status).to.equal(200);
@@ -64,7 +64,7 @@ describe('Faults: a slow turn with a channel that rejects typing indicators', ()
   let gated: GatedApp;
   let app: TestApp;
   let db: GatedDb;
-  let connector: LocalConnector;
+  let connector: FakeConnector;
   before(async () => {
     gated = await startGatedApp();
     ({ app, db, connector } = gated);

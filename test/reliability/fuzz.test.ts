@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { MESSAGES } from '../../bot/conversation/messages.js';
 import { startTestApp, teamsMessage, textOf, type TestApp } from '../helpers/app.js';
 import { cardClickActivity, hostileActivity } from '../helpers/fuzz.js';
-import { startLocalConnector, type LocalConnector } from '../helpers/jwt.js';
+import { startFakeConnector, type FakeConnector } from '../helpers/fake-connector.js';
 
 // 3,000 in npm test (about 30 s); `FUZZ_CASES=10000 npm run test:slow`-style runs go further.
 const CASES = Number(process.env.FUZZ_CASES ?? 3_000);
@@ -40,10 +40,10 @@ function preview(value: unknown): string {
 
 describe(`Fuzz: ${CASES} hostile activities through the real HTTP endpoint`, function () {
   this.timeout(Math.max(180_000, CASES * 40));
-  let connector: LocalConnector;
+  let connector: FakeConnector;
   let app: TestApp;
   before(async () => {
-    connector = await startLocalConnector();
+    connector = await startFakeConnector();
     // Every activity must be served here: load shedding (a fast 503 under overload) has its own test (overload.test.ts).
     app = await startTestApp({ HELP_DESK_PHONE: PHONE, SHED_EVENT_LOOP_DELAY_MS: '60000', MAX_QUEUE_WAIT_MS: '60000' });
   });

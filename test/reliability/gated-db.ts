@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Db, Sql } from '../../bot/store/db.js';
 import { openDb } from '../../bot/store/open.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { startLocalConnector, type LocalConnector } from '../helpers/jwt.js';
+import { startFakeConnector, type FakeConnector } from '../helpers/fake-connector.js';
 
 /** A Db that can be held: while held, every statement waits (a slow or partitioned database). */
 export interface GatedDb extends Db {
@@ -53,7 +53,7 @@ export function gatedDb(inner: Db): GatedDb {
 export interface GatedApp {
   app: TestApp;
   db: GatedDb;
-  connector: LocalConnector;
+  connector: FakeConnector;
   /** Stops the app, the database and the connector and removes the data directory. */
   stop(): Promise<void>;
 }
@@ -62,7 +62,7 @@ export interface GatedApp {
 export async function startGatedApp(env: Record<string, string> = {}): Promise<GatedApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'elbow-gated-'));
   const db = gatedDb(await openDb({ dataDir }));
-  const connector = await startLocalConnector();
+  const connector = await startFakeConnector();
   const app = await startTestApp({ ...env, DATA_DIR: dataDir }, { db });
   return {
     app,

@@ -3,7 +3,8 @@ import { Writable } from 'node:stream';
 import { expect } from 'chai';
 import { createLogger } from '../../bot/logger.js';
 import { startTestApp, teamsMessage, type TestApp } from '../helpers/app.js';
-import { authEnv, startLocalConnector, startLocalIssuer, type LocalConnector, type LocalIssuer } from '../helpers/jwt.js';
+import { authEnv, startLocalIssuer, type LocalIssuer } from '../helpers/jwt.js';
+import { startFakeConnector, type FakeConnector } from '../helpers/fake-connector.js';
 
 const APP_ID = '3f9a1c2e-5b7d-4e8f-9a0b-1c2d3e4f5a6b';
 const OTHER_APP_ID = 'someone-else-0000-1111-2222-333333333333';
@@ -55,12 +56,12 @@ async function hangingServer(): Promise<{ url: string; connections: () => number
 describe('Identity provider failures (local OpenID issuer)', function () {
   this.timeout(120_000);
   let issuer: LocalIssuer;
-  let connector: LocalConnector;
+  let connector: FakeConnector;
   let app: TestApp | undefined;
 
   before(async () => {
     issuer = await startLocalIssuer();
-    connector = await startLocalConnector();
+    connector = await startFakeConnector();
   });
   afterEach(async () => {
     await app?.stop();

@@ -5,18 +5,18 @@ import { gzipSync } from 'node:zlib';
 import { expect } from 'chai';
 import { MESSAGES } from '../../bot/conversation/messages.js';
 import { startTestApp, teamsMessage, textOf, type TestApp } from '../helpers/app.js';
-import { startLocalConnector, type LocalConnector } from '../helpers/jwt.js';
+import { startFakeConnector, type FakeConnector } from '../helpers/fake-connector.js';
 import { startGatedApp, type GatedApp } from './gated-db.js';
 
 const MAX_BODY = 64 * 1024;
 
 describe('Limits: body size, long messages, per-user rate, concurrency', () => {
-  let connector: LocalConnector;
+  let connector: FakeConnector;
   let app: TestApp;
   let clock = new Date('2026-03-02T08:00:00Z');
 
   before(async () => {
-    connector = await startLocalConnector();
+    connector = await startFakeConnector();
     app = await startTestApp({ MAX_BODY_BYTES: String(MAX_BODY), RATE_LIMIT_PER_MINUTE: '5' }, { now: () => clock });
   });
   after(async () => {
@@ -31,6 +31,20 @@ describe('Limits: body size, long messages, per-user rate, concurrency', () => {
   describe('request bodies', () => {
     it('answers 413 to a body over MAX_BODY_BYTES, and keeps serving', async () => {
       const res = await raw(JSON.stringify(message('x'.repeat(MAX_BODY * 2))));
+      expect(res.status).to.equal(413);
+      expect((await app.send(message('reset my password'))).status).to.equal(200);
+    });
+
+    it('answers 413 to a chunked body (no Content-Length) that grows over MAX_BODY_BYTES', async () => {
+      const chunk = new TextEncoder().encode('x'.repeat(16 * 1024));
+      let sent = 0;
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (sent++ < 8) controller.enqueue(chunk);
+          else controller.close();
+        },
+      });
+      const res = await fetch(`${app.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, duplex: 'half' } as RequestInit);
       expect(res.status).to.equal(413);
       expect((await app.send(message('reset my password'))).status).to.equal(200);
     });
@@ -121,7 +135,8 @@ describe('Limits: body size, long messages, per-user rate, concurrency', () => {
 describe('Limits: a flood against MAX_CONCURRENT_TURNS=1', () => {
   let gated: GatedApp;
   before(async () => {
-    gated = await startGatedApp({ MAX_CONCURRENT_TURNS: '1', RATE_LIMIT_PER_MINUTE: '1000' });
+    // Only the slot and its queue may shed here: event-loop shedding and queue timeouts have their own tests.
+    gated = await startGatedApp({ MAX_CONCURRENT_TURNS: '1', RATE_LIMIT_PER_MINUTE: '1000', SHED_EVENT_LOOP_DELAY_MS: '60000', MAX_QUEUE_WAIT_MS: '60000' });
   });
   after(() => gated?.stop());
 

@@ -9,7 +9,7 @@ import { createLogger } from '../../bot/logger.js';
 import type { Db } from '../../bot/store/db.js';
 import { openDb } from '../../bot/store/open.js';
 import { startTestApp, teamsMessage, textOf, type TestApp } from '../helpers/app.js';
-import { startLocalConnector, type LocalConnector } from '../helpers/jwt.js';
+import { startFakeConnector, type FakeConnector } from '../helpers/fake-connector.js';
 
 /** Every identifier the conversation below mentions; none may reach a log line. */
 const PHI = [
@@ -65,7 +65,7 @@ describe('Logs: no PHI, one line per turn', () => {
   let capture: LogCapture;
   let webhook: http.Server;
   let webhookHits = 0;
-  let connector: LocalConnector;
+  let connector: FakeConnector;
   let dataDir: string;
   let db: Db;
   let failTickets = false;
@@ -73,7 +73,7 @@ describe('Logs: no PHI, one line per turn', () => {
 
   before(async () => {
     capture = new LogCapture();
-    connector = await startLocalConnector();
+    connector = await startFakeConnector();
     // A help-desk webhook that fails and echoes the payload back in its error body (as some do).
     webhook = http.createServer((req, res) => {
       let body = '';

@@ -7,7 +7,8 @@ import { openDb } from '../../bot/store/open.js';
 import { teamsMessage } from '../helpers/app.js';
 import { freshDataDir } from '../helpers/engines.js';
 import { freePort } from '../helpers/ports.js';
-import { authEnv, startLocalConnector, startLocalIssuer, type LocalConnector } from '../helpers/jwt.js';
+import { authEnv, startLocalIssuer } from '../helpers/jwt.js';
+import { startFakeConnector, type FakeConnector } from '../helpers/fake-connector.js';
 
 /** Resolves with the first JSON log line on stdout that matches (no polling, no sleeping). */
 function logLine(child: ChildProcess, test: (line: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
@@ -37,13 +38,13 @@ function logLine(child: ChildProcess, test: (line: Record<string, unknown>) => b
 
 describe('Graceful shutdown of the real server (SIGTERM)', function () {
   this.timeout(180_000);
-  let connector: LocalConnector;
+  let connector: FakeConnector;
   let dataDir: string;
   let child: ChildProcess;
   let stderr = '';
 
   before(async () => {
-    connector = await startLocalConnector();
+    connector = await startFakeConnector();
   });
   after(async () => {
     if (child && child.exitCode === null) child.kill('SIGKILL');
