@@ -60,12 +60,12 @@ export function storyFactors(kb: KnowledgeBase, text: string, query: NormalizedQ
 }
 
 /**
- * The story's top article is also the one whose own phrasing (title or an alternate question) it resembles most, by a
- * clear step: scores of a long message are close because scene words match everywhere, but the curated phrasings
- * still tell which article the problem is about.
+ * The top article is also the one whose own phrasing (title or an alternate question) the message resembles most, by
+ * a clear step (STORY_TUNING.phrasingLead over the other leading hits): scores of a long message are close because
+ * scene words match everywhere, but the curated phrasings still tell which article the problem is about.
  */
-function phrasingLeads(hits: SearchHit[]): boolean {
+export function phrasingLeads(hits: SearchHit[], minSimilarity = STORY_TUNING.phrasingSimilarity): boolean {
   const [top, ...rest] = hits.slice(0, 3);
-  if (!top || top.similarity < STORY_TUNING.phrasingSimilarity) return false;
+  if (!top || top.similarity < minSimilarity) return false;
   return rest.every((h) => top.similarity - h.similarity >= STORY_TUNING.phrasingLead);
 }
