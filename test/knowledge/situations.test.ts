@@ -71,6 +71,8 @@ describe('knowledge/situations (policy rules from the blind-6 tuning)', () => {
     expect(isClinicalQuestion('every time i sign in it wants my pin twice, is that normal')).to.equal(false);
     expect(isClinicalQuestion('the cabinet wont open and his potassium is 3.0, should i give the rider late')).to.equal(true);
     expect(isClinicalQuestion('temp 38.4 two days post op, is that normal')).to.equal(true);
+    expect(isClinicalQuestion('what enoxaparin dose should we order for a patient who weighs 140 kg')).to.equal(true);
+    expect(isClinicalQuestion('what order type should i pick for a one time dose')).to.equal(false);
   });
 
   it('answers two records that disagree with the article the risk rule names', () => {
