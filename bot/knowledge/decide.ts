@@ -6,7 +6,7 @@ import { search, type SearchHit } from './search.js';
 import { statesFailure } from './focus.js';
 import { respell } from './spelling.js';
 import { cutText } from '../text.js';
-import { clearStoryLead, isStory, storyFactors } from './story.js';
+import { clearStoryLead, isStory, phrasingLeads, storyFactors } from './story.js';
 
 /** What Elbow does with a message. */
 export type Outcome = 'answer' | 'clarify' | 'no-match' | 'decline' | 'smalltalk' | 'escalate';
@@ -75,7 +75,24 @@ export const DECISION_TUNING = {
    * this many times the runner-up: the failure names the thing that broke, so a clear lead is enough evidence.
    */
   failureLead: 1.4,
+  /**
+   * A message that would be clarified is answered when its top article's phrasing is this similar (0..1) and clearly
+   * the closest (STORY_TUNING.phrasingLead); higher than a story's, since a short message has fewer words to match.
+   */
+  phrasingAnswer: 0.45,
+  /** ...in a message of at least this many words (one or two words, "list", match a short title by themselves). */
+  phrasingAnswerWords: 4,
 };
+
+/**
+ * The top article's curated phrasing is clearly the closest to the message, and the message names nothing the
+ * knowledge base lacks: a better tie-break between close scores than asking the clinician to choose.
+ */
+function phrasedLead(hits: SearchHit[], offTopic: boolean, words: number): boolean {
+  const top = hits[0];
+  if (!top || offTopic || words < DECISION_TUNING.phrasingAnswerWords || top.informative.unknown > 0 || top.coverage < DECISION_TUNING.clarifyCoverage) return false;
+  return phrasingLeads(hits, DECISION_TUNING.phrasingAnswer);
+}
 
 /** The top article dwarfs every other hit and rests on more than one rare word of the query. */
 function dominant(hits: SearchHit[]): boolean {
@@ -156,7 +173,7 @@ export function decide(kb: KnowledgeBase, rawText: string, options: DecideOption
   // Everyday words ("parking", "paycheck") say the message is not about the EHR, however far one article leads.
   const offTopic = query.tokens.some((t) => isOffTopicWord(t, kb.policy));
   const failureLead = failure && !offTopic && (!hits[1] || top.score >= hits[1].score * DECISION_TUNING.failureLead);
-  if ((top.coverage >= DECISION_TUNING.answerCoverage && clearLead) || named || story || failureLead || (dominant(hits) && !offTopic)) {
+  if ((top.coverage >= DECISION_TUNING.answerCoverage && clearLead) || named || story || failureLead || (dominant(hits) && !offTopic) || phrasedLead(hits, offTopic, query.tokens.length)) {
     const article = kb.byId.get(top.id);
     return {
       ...base,

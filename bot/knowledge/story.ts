@@ -19,6 +19,12 @@ export const STORY_TUNING = {
   unfocusedLead: 2,
   /** ...and at least this many informative (rare) query words in its title, questions or tags. */
   unfocusedInformative: 2,
+  /**
+   * A story whose top article has a title or alternate question at least this similar to it (0..1)...
+   */
+  phrasingSimilarity: 0.38,
+  /** ...and that much more similar than the best phrasing of every other leading hit is answered with it. */
+  phrasingLead: 0.08,
 };
 
 /**
@@ -28,6 +34,7 @@ export const STORY_TUNING = {
 export function clearStoryLead(hits: SearchHit[], focused = true): boolean {
   const [top, second] = hits;
   if (!top || top.coverage < STORY_TUNING.storyCoverage) return false;
+  if (phrasingLeads(hits)) return true;
   // Without a focus clause the lead alone could rest on one shared rare word ("report"): it needs two.
   if (!focused && top.informative.matched < STORY_TUNING.unfocusedInformative) return false;
   return !second || top.score >= second.score * (focused ? STORY_TUNING.storyLead : STORY_TUNING.unfocusedLead);
@@ -50,4 +57,15 @@ export function storyFactors(kb: KnowledgeBase, text: string, query: NormalizedQ
   const words = new Set([...focus, ...respell(kb, [...focus])]);
   for (const w of [...words]) for (const t of tokenize(w)) words.add(t);
   return query.groups.map((g) => (g.original.some((t) => words.has(t)) ? 1 : STORY_TUNING.sceneFactor));
+}
+
+/**
+ * The top article is also the one whose own phrasing (title or an alternate question) the message resembles most, by
+ * a clear step (STORY_TUNING.phrasingLead over the other leading hits): scores of a long message are close because
+ * scene words match everywhere, but the curated phrasings still tell which article the problem is about.
+ */
+export function phrasingLeads(hits: SearchHit[], minSimilarity = STORY_TUNING.phrasingSimilarity): boolean {
+  const [top, ...rest] = hits.slice(0, 3);
+  if (!top || top.similarity < minSimilarity) return false;
+  return rest.every((h) => top.similarity - h.similarity >= STORY_TUNING.phrasingLead);
 }

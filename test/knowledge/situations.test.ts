@@ -66,6 +66,15 @@ describe('knowledge/situations (policy rules from the blind-6 tuning)', () => {
     expect(isClinicalQuestion('scanner says dose mismatch on the lisinopril, what does that mean')).to.equal(false);
   });
 
+  it('does not decline a value told beside a blocked system, or "is that normal" about EHR behaviour', () => {
+    expect(isClinicalQuestion('omnicell keeps saying no access for the 0800 insulin and her glucose is 64')).to.equal(false);
+    expect(isClinicalQuestion('every time i sign in it wants my pin twice, is that normal')).to.equal(false);
+    expect(isClinicalQuestion('the cabinet wont open and his potassium is 3.0, should i give the rider late')).to.equal(true);
+    expect(isClinicalQuestion('temp 38.4 two days post op, is that normal')).to.equal(true);
+    expect(isClinicalQuestion('what enoxaparin dose should we order for a patient who weighs 140 kg')).to.equal(true);
+    expect(isClinicalQuestion('what order type should i pick for a one time dose')).to.equal(false);
+  });
+
   it('answers two records that disagree with the article the risk rule names', () => {
     expect(urgencyOf('the syringe label reads 2 mg of hydromorphone but the emar lists 0.5 mg').article).to.equal('patient-safety-it-issue');
     const d = decide(kb, 'pharmacy label says 50 mg but the order says 25 mg, the pt is waiting', { role: 'nurse' });

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { expect } from 'chai';
 import { decide } from '../../bot/knowledge/decide.js';
-import { storyFactors } from '../../bot/knowledge/story.js';
+import { clearStoryLead, storyFactors } from '../../bot/knowledge/story.js';
+import type { SearchHit } from '../../bot/knowledge/search.js';
 import { clausesOf, focusWords, isProblemClause, statesFailure } from '../../bot/knowledge/focus.js';
 import { buildKnowledgeBase, type KnowledgeBase } from '../../bot/knowledge/knowledge-base.js';
 import { normalize } from '../../bot/knowledge/normalize.js';
@@ -71,5 +72,20 @@ describe('knowledge: long story-style questions', () => {
     expect(statesFailure('it goes into the queue and just sits there', kb.policy)).to.equal(true);
     const story = 'since the update last night every time I open a chart the whole screen freezes for about 30 seconds, other people on the unit say it is slow for them too but not completely down';
     expect(decide(kb, story, { role: 'nurse' }).articleId).to.equal('ehr-slow-or-frozen');
+  });
+  it('answers a story whose top article is also clearly the closest phrasing, though scores are close', () => {
+    const hit = (id: string, score: number, similarity: number): SearchHit => ({
+      id, score, coverage: 0.4, similarity, informative: { matched: 1, matchedWeight: 2.5, missedWeight: 0, unknown: 0 },
+    });
+    expect(clearStoryLead([hit('a', 10, 0.5), hit('b', 9, 0.38), hit('c', 5, 0.2)])).to.equal(true);
+    expect(clearStoryLead([hit('a', 10, 0.5), hit('b', 9, 0.45), hit('c', 5, 0.2)])).to.equal(false);
+    expect(clearStoryLead([hit('a', 10, 0.3), hit('b', 9, 0.1)])).to.equal(false);
+    const d = decide(
+      kb,
+      'covering the cardiology floor for a friend today and I signed my discharge summary an hour ago, then saw the follow-up plan is wrong and now it won\'t let me edit the note, what now',
+      { role: 'physician' },
+    );
+    expect(d.outcome).to.equal('answer');
+    expect(d.articleId).to.equal('late-entry-documentation');
   });
 });
