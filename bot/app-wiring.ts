@@ -12,7 +12,7 @@ import { TypingIndicator } from './conversation/typing.js';
 import { callbackNumber, redact } from './privacy/redact.js';
 import { createHelpDesk } from './escalation/help-desk.js';
 import { registerTicketRoutes } from './escalation/routes.js';
-import { openKnowledgeBaseOffThread } from './knowledge/index-worker.js';
+import { openKnowledgeBase } from './knowledge/knowledge-base.js';
 import { createKnowledgeHolder, watchKnowledge, type MutableKnowledgeHolder } from './knowledge/watch.js';
 import { DbStorage } from './store/bot-storage.js';
 import type { Db } from './store/db.js';
@@ -60,7 +60,7 @@ export async function openAndServe(started: StartedServer): Promise<App> {
   let db: Db | undefined;
   try {
     const tKb = performance.now();
-    const { kb, source } = await openKnowledgeBaseOffThread(config.knowledgeDir, path.join(config.dataDir, 'kb-index.json'));
+    const { kb, source } = openKnowledgeBase(config.knowledgeDir, path.join(config.dataDir, 'kb-index.json'));
     timings.knowledgeMs = performance.now() - tKb;
     const knowledge = createKnowledgeHolder(kb);
     const tDb = performance.now();

@@ -6,20 +6,8 @@
  */
 import { fileURLToPath } from 'node:url';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import path from 'node:path';
-import {
-  buildKnowledgeBase,
-  knowledgeBaseFromSerialized,
-  readFreshIndex,
-  saveKnowledgeBase,
-  serializeKnowledgeBase,
-  type KnowledgeBase,
-  type KnowledgeSource,
-  type SerializedKnowledgeBase,
-} from './knowledge-base.js';
+import { buildKnowledgeBase, saveKnowledgeBase, serializeKnowledgeBase, type SerializedKnowledgeBase } from './knowledge-base.js';
 import { KnowledgeError } from './load.js';
-import { policyFor } from './policy.js';
-import { loadSynonyms } from './synonyms.js';
 
 interface BuildRequest {
   knowledgeDir: string;
@@ -48,17 +36,6 @@ export function buildInWorker(request: BuildRequest): Promise<SerializedKnowledg
     worker.once('error', reject);
     worker.once('exit', (code) => reject(new Error(`index build worker exited (${code}) without a result`)));
   });
-}
-
-/**
- * openKnowledgeBase for the server: the same fresh-index check, but a missing, stale or corrupt index is rebuilt in a
- * worker thread, so the serving process never holds the build's heap (several times the served index at 10k articles).
- */
-export async function openKnowledgeBaseOffThread(knowledgeDir: string, indexFile: string): Promise<{ kb: KnowledgeBase; source: KnowledgeSource }> {
-  const fresh = readFreshIndex(knowledgeDir, indexFile);
-  if ('kb' in fresh) return fresh;
-  const data = await buildInWorker({ knowledgeDir, indexFile });
-  return { kb: knowledgeBaseFromSerialized(data, loadSynonyms(path.join(knowledgeDir, 'synonyms.yml')), policyFor(knowledgeDir)), source: fresh.rebuild };
 }
 
 if (!isMainThread && parentPort && (workerData as BuildRequest | undefined)?.indexFile) {

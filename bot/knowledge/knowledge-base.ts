@@ -143,8 +143,27 @@ export type KnowledgeSource = 'serialized' | 'built' | 'rebuilt-corrupt' | 'rebu
  * otherwise (missing, stale or corrupt) rebuilds from the articles and rewrites it.
  */
 export function openKnowledgeBase(knowledgeDir: string, indexFile: string): { kb: KnowledgeBase; source: KnowledgeSource } {
-  const fresh = readFreshIndex(knowledgeDir, indexFile);
-  return 'kb' in fresh ? fresh : rebuild(fresh.rebuild);
+  const synonymsFile = path.join(knowledgeDir, 'synonyms.yml');
+  if (fs.existsSync(indexFile)) {
+    const indexTime = fs.statSync(indexFile).mtimeMs;
+    const newest = Math.max(0, ...sourceFiles(knowledgeDir).map((f) => fs.statSync(f).mtimeMs));
+    const dirTime = fs.existsSync(path.join(knowledgeDir, 'articles')) ? fs.statSync(path.join(knowledgeDir, 'articles')).mtimeMs : 0;
+    if (indexTime >= newest && indexTime >= dirTime) {
+      try {
+        const data = JSON.parse(fs.readFileSync(indexFile, 'utf8')) as SerializedKnowledgeBase;
+        if (data.version !== SERIALIZED_VERSION || !Array.isArray(data.articles)) throw new Error('unknown format');
+        const hash = hashSources(knowledgeDir);
+        if (data.sourceHash === hash) {
+          return { kb: knowledgeBaseFromSerialized(data, loadSynonyms(synonymsFile), policyFor(knowledgeDir)), source: 'serialized' };
+        }
+        return rebuild('rebuilt-stale');
+      } catch {
+        return rebuild('rebuilt-corrupt');
+      }
+    }
+    return rebuild('rebuilt-stale');
+  }
+  return rebuild('built');
 
   function rebuild(source: KnowledgeSource) {
     const kb = buildKnowledgeBase(knowledgeDir);
@@ -155,25 +174,5 @@ export function openKnowledgeBase(knowledgeDir: string, indexFile: string): { kb
     }
     compactLunrIndex(kb.index);
     return { kb, source };
-  }
-}
-
-/**
- * The served knowledge base from the serialized index when it is newer than every source file and matches their
- * hash; otherwise why it must be rebuilt (missing, stale or corrupt).
- */
-export function readFreshIndex(knowledgeDir: string, indexFile: string): { kb: KnowledgeBase; source: 'serialized' } | { rebuild: KnowledgeSource } {
-  if (!fs.existsSync(indexFile)) return { rebuild: 'built' };
-  const indexTime = fs.statSync(indexFile).mtimeMs;
-  const newest = Math.max(0, ...sourceFiles(knowledgeDir).map((f) => fs.statSync(f).mtimeMs));
-  const dirTime = fs.existsSync(path.join(knowledgeDir, 'articles')) ? fs.statSync(path.join(knowledgeDir, 'articles')).mtimeMs : 0;
-  if (indexTime < newest || indexTime < dirTime) return { rebuild: 'rebuilt-stale' };
-  try {
-    const data = JSON.parse(fs.readFileSync(indexFile, 'utf8')) as SerializedKnowledgeBase;
-    if (data.version !== SERIALIZED_VERSION || !Array.isArray(data.articles)) throw new Error('unknown format');
-    if (data.sourceHash !== hashSources(knowledgeDir)) return { rebuild: 'rebuilt-stale' };
-    return { kb: knowledgeBaseFromSerialized(data, loadSynonyms(path.join(knowledgeDir, 'synonyms.yml')), policyFor(knowledgeDir)), source: 'serialized' };
-  } catch {
-    return { rebuild: 'rebuilt-corrupt' };
   }
 }

@@ -1,27 +1,9 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../../bot/config.js';
 import { createApp, type App, type AppOverrides } from '../../bot/app.js';
-import { buildKnowledgeBase, saveKnowledgeBase } from '../../bot/knowledge/knowledge-base.js';
 import { freshDataDir } from './engines.js';
-
-let indexTemplate: string | undefined;
-
-/**
- * The real knowledge base's serialized index, built once per test process: an app started without one builds it
- * in a worker thread (seconds under tsx), which only the tests about that path need to pay for.
- */
-function copyIndexTemplate(dataDir: string): void {
-  if (!indexTemplate) {
-    indexTemplate = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'elbow-index-')), 'kb-index.json');
-    saveKnowledgeBase(buildKnowledgeBase(path.resolve('knowledge')), indexTemplate);
-    const dir = path.dirname(indexTemplate);
-    process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
-  }
-  fs.copyFileSync(indexTemplate, path.join(dataDir, 'kb-index.json'));
-}
 
 /** A running app on a free port with its own temp DATA_DIR, plus helpers to talk to it. */
 export interface TestApp extends App {
@@ -35,7 +17,6 @@ export interface TestApp extends App {
 export async function startTestApp(env: Record<string, string> = {}, overrides: AppOverrides = {}): Promise<TestApp> {
   // A pre-migrated PGlite copy: a fresh PGlite initdb costs seconds per app.
   const dataDir = env.DATA_DIR ?? (await freshDataDir()).dir;
-  if (!env.DATA_DIR && !env.KNOWLEDGE_DIR) copyIndexTemplate(dataDir);
   const config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent', HOT_RELOAD: 'false', KNOWLEDGE_DIR: path.resolve('knowledge'), ...env, DATA_DIR: dataDir });
   const app = await createApp(config, { host: '127.0.0.1', ...overrides });
   const send = async (activity: Record<string, unknown>) => {
