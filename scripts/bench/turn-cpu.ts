@@ -1,11 +1,10 @@
-// Focused CPU micro-bench: redact() and decide() over the golden questions (run from the worktree with npx tsx).
-import fs from 'node:fs';
+// Focused CPU micro-bench: redact() and decide() over the golden questions: `npx tsx scripts/bench/turn-cpu.ts [eval.yml]`.
+import { readEvalCases } from '../../bot/knowledge/eval.js';
 import { redact } from '../../bot/privacy/redact.js';
 import { decide } from '../../bot/knowledge/decide.js';
 import { buildKnowledgeBase } from '../../bot/knowledge/knowledge-base.js';
 
-const golden = JSON.parse(fs.readFileSync(process.argv[2] ?? '/tmp/p15b/golden-before.json', 'utf8')) as { results: Array<{ q: string }> };
-const qs = golden.results.map((r) => r.q);
+const qs = readEvalCases(process.argv[2] ?? 'knowledge/eval/golden.yml').map((c) => c.q);
 const kb = buildKnowledgeBase('knowledge');
 function time(label: string, fn: (q: string) => unknown, rounds: number) {
   for (const q of qs) fn(q);
