@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import { z } from 'zod';
 import { KnowledgeError, type ArticleProblem } from './load.js';
+import { mayMatch, requiredLiterals } from './rule-prefilter.js';
 
 /**
  * The analysts' policy: word lists and phrase rules in knowledge/policy/*.yml (what counts as clinical advice, urgent,
@@ -54,6 +55,8 @@ export interface PolicyRule {
   kind: string;
   regex: RegExp;
   unless?: RegExp;
+  /** Strings one of which every match of `regex` contains (rule-prefilter.ts): without one, the regex need not run. */
+  needs?: string[];
   /** The article this situation belongs to (urgency): preferred when search surfaces it at all. */
   article?: string;
   examples: { match: string[]; nomatch: string[] };
@@ -84,13 +87,21 @@ export interface Policy {
 
 /** True when the rule fires on the prepared text. */
 export function ruleMatches(rule: PolicyRule, text: string): boolean {
-  return rule.regex.test(text) && !(rule.unless?.test(text) ?? false);
+  return mayMatch(rule.needs, text) && rule.regex.test(text) && !(rule.unless?.test(text) ?? false);
 }
 
 /** The rules of one file and kind, in file order. */
 export function rulesOf(policy: Policy, file: string, kind: string): PolicyRule[] {
-  return (policy.rules.get(file) ?? []).filter((r) => r.kind === kind);
+  // Asked for on every message, so each (file, kind) list is filtered once per policy.
+  let lists = byKind.get(policy);
+  if (!lists) byKind.set(policy, (lists = new Map()));
+  const key = `${file}\u0000${kind}`;
+  let list = lists.get(key);
+  if (!list) lists.set(key, (list = (policy.rules.get(file) ?? []).filter((r) => r.kind === kind)));
+  return list;
 }
+
+const byKind = new WeakMap<Policy, Map<string, PolicyRule[]>>();
 
 /** The policy files of a directory, sorted. */
 export function policyFiles(dir: string): string[] {
@@ -155,11 +166,14 @@ export function loadPolicy(dir: string): Policy {
       data.rules.map((r) => {
         if (seen.has(r.id)) problems.push({ file, field: `rules.${r.id}`, message: 'duplicate rule id' });
         seen.add(r.id);
+        const regex = compile(file, `rules.${r.id}.pattern`, r.pattern);
+        const needs = requiredLiterals(regex.source);
         return {
           file,
           id: r.id,
           kind: r.kind,
-          regex: compile(file, `rules.${r.id}.pattern`, r.pattern),
+          regex,
+          ...(needs === undefined ? {} : { needs }),
           unless: r.unless === undefined ? undefined : compile(file, `rules.${r.id}.unless`, r.unless),
           ...(r.article === undefined ? {} : { article: r.article }),
           examples: r.examples,

@@ -196,9 +196,15 @@ function uncuedNames(text: string): Span[] {
   return spans;
 }
 
+/** What every pattern of CUES starts with (case folded, so a superset). */
+const CUE_START = /\b(?:pt|patient|name|mr|ms|mx|miss|room|rm|bed|bay)/i;
+const TWO_CAPITALS = /\p{Lu}[^]*\p{Lu}/u;
+
 /** Replaces patients' names with [NAME]. */
 export function redactNames(text: string): string {
-  const spans = [...cuedNames(text), ...uncuedNames(text)];
+  // Shortcuts only: every cue starts with one of CUE_START's words, and a name without a cue is two words
+  // that each start with a capital letter.
+  const spans = [...(CUE_START.test(text) ? cuedNames(text) : []), ...(TWO_CAPITALS.test(text) ? uncuedNames(text) : [])];
   if (spans.length === 0) return text;
   spans.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
   let out = '';

@@ -117,9 +117,11 @@ function digitCount(text: string): number {
   return text.replace(/\D/g, '').length;
 }
 
-const rules: Rule[] = [
-  (t) => t.replace(EMAIL, '[EMAIL]'),
-  (t) => t.replace(SPELLED_EMAIL, '[EMAIL]'),
+/** Rules that can only match where there is an '@' or a spelled-out "at". */
+const emailRules: Rule[] = [(t) => t.replace(EMAIL, '[EMAIL]'), (t) => t.replace(SPELLED_EMAIL, '[EMAIL]')];
+
+/** Every one of these patterns needs an ASCII digit, so a text without one skips them all. */
+const digitRules: Rule[] = [
   (t) => t.replace(DOB, '$1[DOB]'),
   (t) => t.replace(SSN_LABELED, '$1[SSN]'),
   (t) => t.replace(SSN, '[SSN]'),
@@ -136,9 +138,23 @@ const rules: Rule[] = [
   (t) => t.replace(PHONE_NANP, '[PHONE]'),
   (t) => t.replace(PHONE_INTERNATIONAL, (m) => (digitCount(m) >= 8 ? '[PHONE]' : m)),
   (t) => t.replace(PHONE_LOCAL, '[PHONE]'),
-  redactNames,
-  (t) => t.replace(LONG_DIGITS, '[ID]'),
 ];
+
+const MAY_BE_EMAIL = /@|at/i;
+const DIGIT = /\d/;
+
+/**
+ * One pass of every rule, in order. The guards are only shortcuts: a rule's placeholder adds no digit, '@' or
+ * "at", so what a guard found missing before the rules stays missing, and a skipped rule could not have matched.
+ */
+function applyRules(text: string): string {
+  let t = text;
+  if (MAY_BE_EMAIL.test(t)) t = emailRules.reduce((acc, rule) => rule(acc), t);
+  const digits = DIGIT.test(t);
+  if (digits) t = digitRules.reduce((acc, rule) => rule(acc), t);
+  t = redactNames(t);
+  return digits ? t.replace(LONG_DIGITS, '[ID]') : t;
+}
 
 /** Words of a ward's name ("4 West", "5 North Tower"): "3 West Dr Smith" is a ward and a doctor, not a street. */
 const WARD_WORD = /^(?:north|south|east|west|tower|wing|pavilion|unit|floor)$/i;
@@ -183,7 +199,7 @@ export function redact(text: string, options?: RedactOptions): string {
   // Rules never match their own placeholders, so this settles in one or two passes; looping to a fixed
   // point makes idempotence hold even where one rule's output completes another rule's pattern.
   for (let pass = 0; pass < 5; pass++) {
-    const next = rules.reduce((t, rule) => rule(t), current);
+    const next = applyRules(current);
     if (next === current) break;
     current = next;
   }
