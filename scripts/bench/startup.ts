@@ -64,6 +64,19 @@ async function healthy(url: string): Promise<boolean> {
   }
 }
 
+/** Resolves once no process of group `pgid` is left (or after `timeoutMs`). */
+async function groupGone(pgid: number, timeoutMs: number): Promise<void> {
+  const until = performance.now() + timeoutMs;
+  while (performance.now() < until) {
+    try {
+      process.kill(-pgid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 /** Spawns `npm start` on `dataDir` and returns ms until /healthz and /readyz answer 200 (rejects after `timeoutMs`). */
 export async function measureNpmStart(dataDir: string, env: Record<string, string> = {}, timeoutMs = 120_000): Promise<StartTimes> {
   const port = await freePort();
@@ -96,6 +109,9 @@ export async function measureNpmStart(dataDir: string, env: Record<string, strin
       process.kill(-child.pid, 'SIGTERM');
       await exited;
     }
+    // npm exits at once; its node child is still draining and closing the database. The next start would find
+    // DATA_DIR locked by it, so wait until the whole process group is gone.
+    if (child.pid) await groupGone(child.pid, 15_000);
   }
 }
 
