@@ -162,7 +162,8 @@ export function decide(kb: KnowledgeBase, rawText: string, options: DecideOption
   // One or two stray characters ("x", "1", "?!") say nothing to search on, whatever they happen to match.
   const meaningful = query.tokens.some((t) => t.replace(/[^\p{L}\p{N}]/gu, '').length >= 2);
   // A story (many words, one clause stating the problem) with a clear first candidate is answered, not asked about.
-  const story = isStory(query) && meaningful && clearStoryLead(hits, groupFactors !== undefined);
+  const storyLike = isStory(query);
+  const story = storyLike && meaningful && clearStoryLead(hits, groupFactors !== undefined);
   const failure = statesFailure(text, kb.policy);
   if (!top || !meaningful || (top.coverage < DECISION_TUNING.clarifyCoverage && !story && !named) || (!promoted && !story && nearMiss(top) && !failure)) {
     return { ...base, outcome: 'no-match', hits, confidence };
@@ -192,7 +193,7 @@ export function decide(kb: KnowledgeBase, rawText: string, options: DecideOption
   const plausible = hits.filter((h) => h.score >= top.score * DECISION_TUNING.clarifyShare);
   const candidates = (plausible.length >= 2 ? plausible : hits).slice(0, 3).map((h) => h.id);
   // A short how-to request naming something no article knows ("referral", "pager") is a gap, not a choice of guesses.
-  if (candidates.length < 2 || (!failure && !isStory(query) && top.informative.unknown > 0)) return { ...base, outcome: 'no-match', hits, confidence };
+  if (candidates.length < 2 || (!failure && !storyLike && top.informative.unknown > 0)) return { ...base, outcome: 'no-match', hits, confidence };
   return { ...base, outcome: 'clarify', candidates, confidence, hits };
 }
 

@@ -144,8 +144,9 @@ const MAY_BE_EMAIL = /@|at/i;
 const DIGIT = /\d/;
 
 /**
- * One pass of every rule, in order. The guards are only shortcuts: a rule's placeholder adds no digit, '@' or
- * "at", so what a guard found missing before the rules stays missing, and a skipped rule could not have matched.
+ * One pass of every rule, in order. The guards are only shortcuts, tested on the text the skipped rules would see:
+ * no placeholder adds a digit, so a text without one stays without; a placeholder may add "at" ("[DATE]"), which
+ * only lets the email rules run where they find nothing. A skipped rule could not have matched.
  */
 function applyRules(text: string): string {
   let t = text;

@@ -36,7 +36,11 @@ export function jsonBody(maxBytes: number, reject: Reject) {
       }
       // The client went away (or sent fewer bytes than it announced): nobody is left to answer.
       if (err?.type === 'request.aborted') return;
-      if (err) return next(false);
+      if (err) {
+        // Any other read failure (a body that does not match its Content-Length…) still gets an answer, never a hang.
+        reject(req, res, 400, 'request body could not be read');
+        return next(false);
+      }
       try {
         req.body = JSON.parse(text);
       } catch {
