@@ -88,4 +88,14 @@ describe('knowledge: long story-style questions', () => {
     expect(d.outcome).to.equal('answer');
     expect(d.articleId).to.equal('late-entry-documentation');
   });
+  it('answers a focused story with a clear lead even when its paraphrased problem covers little of the article', () => {
+    const hit = (id: string, score: number, coverage: number): SearchHit => ({
+      id, score, coverage, similarity: 0.2, informative: { matched: 1, matchedWeight: 2.5, missedWeight: 0, unknown: 0 },
+    });
+    expect(clearStoryLead([hit('a', 10, 0.2), hit('b', 5, 0.3)])).to.equal(true);
+    // The lead is the evidence: without it, or without a problem clause, low coverage is still not enough.
+    expect(clearStoryLead([hit('a', 10, 0.2), hit('b', 8, 0.3)])).to.equal(false);
+    expect(clearStoryLead([hit('a', 10, 0.2), hit('b', 5, 0.3)], false)).to.equal(false);
+    expect(clearStoryLead([hit('a', 10, 0.1), hit('b', 5, 0.3)])).to.equal(false);
+  });
 });
