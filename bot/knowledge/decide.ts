@@ -143,11 +143,14 @@ export function decide(kb: KnowledgeBase, rawText: string, options: DecideOption
   // A risk rule that names its article (records disagree -> patient safety) wants that one, when search surfaces it at
   // all, and no other urgent article (a label mismatch is not a downtime).
   const urgentHit = !systemRisk ? undefined : situationArticle ? namedHit(kb, found, situationArticle, () => search(kb, query, { role: options.role, limit: kb.articles.length, groupFactors })) : urgentArticle(kb, found);
-  const ranked = urgentHit ? [urgentHit, ...found.filter((h) => h !== urgentHit)].slice(0, 5) : found;
+  // A past or not-urgent risk still names its article: answered when search offers it among the first three.
+  const recalled = systemRisk || !situationArticle ? undefined : found.slice(0, 3).find((h) => h.id === situationArticle);
+  const lead = urgentHit ?? recalled;
+  const ranked = lead ? [lead, ...found.filter((h) => h !== lead)].slice(0, 5) : found;
   const phrased = closestPhrasing(ranked);
   const hits = phrased ? [phrased, ...ranked.filter((h) => h !== phrased)] : ranked;
   // The urgent article for an outage or a patient at risk, or a near word-for-word phrasing, needs no score lead.
-  const promoted = hits.length > 0 && (hits[0] === urgentHit || hits[0] === phrased);
+  const promoted = hits.length > 0 && (hits[0] === urgentHit || hits[0] === recalled || hits[0] === phrased);
   // The article a matched risk rule names is the analysts' answer for that situation, however the message is worded.
   const named = hits.length > 0 && hits[0] === urgentHit && urgentHit.id === situationArticle;
   const confidence = confidenceOf(hits);

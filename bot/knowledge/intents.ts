@@ -47,14 +47,17 @@ export function isUrgent(raw: string, policy: Policy = defaultPolicy()): boolean
 
 /**
  * Urgency and system risk (see describesSystemRisk) of one message, preparing its text once. The user saying it is
- * not urgent, and planned or past events ("the code blue we had last night"), outweigh every urgent phrase.
+ * not urgent, and planned or past events ("the code blue we had last night"), outweigh every urgent phrase. `article`
+ * is the one a matched risk rule names, also when the event is past or not urgent: the situation still says which
+ * article it belongs to ("last week another patient's labs showed in my chart, who do I tell").
  */
 export function urgencyOf(raw: string, policy: Policy = defaultPolicy()): { urgent: boolean; systemRisk: boolean; article?: string } {
   const text = prepare(raw);
-  if (anyRule(policy, 'urgency', 'not-urgent', text) || anyRule(policy, 'urgency', 'not-now', text)) return { urgent: false, systemRisk: false };
   const risks = rulesOf(policy, 'urgency', 'system-risk').filter((r) => ruleMatches(r, text));
   const article = risks.find((r) => r.article)?.article;
-  return { urgent: risks.length > 0 || anyRule(policy, 'urgency', 'urgent', text), systemRisk: risks.length > 0, ...(article ? { article } : {}) };
+  const named = article ? { article } : {};
+  if (anyRule(policy, 'urgency', 'not-urgent', text) || anyRule(policy, 'urgency', 'not-now', text)) return { urgent: false, systemRisk: false, ...named };
+  return { urgent: risks.length > 0 || anyRule(policy, 'urgency', 'urgent', text), systemRisk: risks.length > 0, ...named };
 }
 
 /**

@@ -99,6 +99,17 @@ describe('knowledge/situations (policy rules from the blind-6 tuning)', () => {
     expect(d.articleId).to.equal('patient-safety-it-issue');
   });
 
+  it("answers a past glimpse of another patient's data with the patient-safety article, without urgency", () => {
+    const text = "yesterday the emar displayed a different patient's allergies for a moment, it is fine now. who do I let know";
+    expect(urgencyOf(text, kb.policy)).to.deep.equal({ urgent: false, systemRisk: false, article: 'patient-safety-it-issue' });
+    const d = decide(kb, text, { role: 'nurse' });
+    expect(d.outcome).to.equal('answer');
+    expect(d.articleId).to.equal('patient-safety-it-issue');
+    expect(d.urgent).to.equal(false);
+    // A printer "down by the elevators" is a place, not an outage.
+    expect(urgencyOf('since this morning my labels go to the printer down by the elevators', kb.policy).article).to.equal(undefined);
+  });
+
   it('hears care blocked now in late doses, needing blood now and a device dying mid-transfusion; coding the department is no arrest', () => {
     expect(isUrgent('barcode scanner wont read her band and the heparin is already 20 minutes late')).to.equal(true);
     expect(isUrgent('crossmatch order is missing and the patient needs blood now')).to.equal(true);
