@@ -61,10 +61,19 @@ describe('knowledge: long story-style questions', () => {
     }
   });
 
-  it('still asks when two articles fit a story about equally', () => {
+  it('answers a story when a modest score lead and the closest phrasing agree, and asks when they do not', () => {
     const d = decide(kb, story);
-    expect(d.outcome).to.equal('clarify');
-    expect(d.candidates[0]).to.equal('device-data-not-flowing');
+    expect(d.outcome).to.equal('answer');
+    expect(d.articleId).to.equal('device-data-not-flowing');
+    const hit = (id: string, score: number, similarity: number): SearchHit => ({
+      id, score, coverage: 0.4, similarity, informative: { matched: 1, matchedWeight: 2.5, missedWeight: 0, unknown: 0 },
+    });
+    expect(clearStoryLead([hit('a', 12, 0.3), hit('b', 10, 0.28), hit('c', 4, 0.1)])).to.equal(true);
+    // A rival's phrasing is closer, or the scores are level: two articles fit about equally, so ask.
+    expect(clearStoryLead([hit('a', 12, 0.3), hit('b', 10, 0.33), hit('c', 4, 0.1)])).to.equal(false);
+    expect(clearStoryLead([hit('a', 10.5, 0.3), hit('b', 10, 0.28), hit('c', 4, 0.1)])).to.equal(false);
+    // Without a problem clause the agreement is not enough.
+    expect(clearStoryLead([hit('a', 12, 0.3), hit('b', 10, 0.28), hit('c', 4, 0.1)], false)).to.equal(false);
   });
 
   it('hears "slow" and "just sits there" as the failure of a story', () => {
