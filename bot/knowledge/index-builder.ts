@@ -17,18 +17,17 @@ export function fieldText(text: string, synonyms: SynonymMap): string {
 
 /** Builds the lunr index over title, questions, tags and body (steps and role sections included). */
 export function buildIndex(articles: Article[], synonyms: SynonymMap): lunr.Index {
-  return buildLunrIndex(
-    articles.map((article) => ({
-      ref: article.id,
-      fields: [
-        fieldText(article.title, synonyms),
-        article.questions.map((q) => fieldText(q, synonyms)).join(' '),
-        article.tags.map((t) => fieldText(t, synonyms)).join(' '),
-        fieldText(stripMarkdown(article.body), synonyms),
-      ],
-    })),
-    indexSpec(),
-  );
+  return buildLunrIndex(articles.map((article) => ({ ref: article.id, fields: articleFields(article, synonyms) })), indexSpec());
+}
+
+/** The indexed text of an article's fields, in FIELD_BOOSTS order. */
+export function articleFields(article: Article, synonyms: SynonymMap): string[] {
+  return [
+    fieldText(article.title, synonyms),
+    article.questions.map((q) => fieldText(q, synonyms)).join(' '),
+    article.tags.map((t) => fieldText(t, synonyms)).join(' '),
+    fieldText(stripMarkdown(article.body), synonyms),
+  ];
 }
 
 /**
