@@ -35,6 +35,26 @@ export interface StartTimes {
    */
   healthzCpuMs?: number;
   readyzCpuMs?: number;
+  /** Resident memory (VmRSS, MB) of the server process (node scripts/start.mjs) when /readyz answered; Linux only. */
+  readyzRssMb?: number;
+}
+
+/** VmRSS in MB of the process of group `pgid` that runs scripts/start.mjs (the server, not npm), or undefined. */
+function serverRssMb(pgid: number): number | undefined {
+  if (process.platform !== 'linux') return undefined;
+  for (const pid of fs.readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]) !== pgid) continue;
+      const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      if (path.basename(argv[0]!) !== 'node' || !argv.some((a) => a.endsWith('scripts/start.mjs'))) continue; // not sh -c, not npm
+      const kb = /^VmRSS:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+      if (kb) return Math.round(Number(kb[1]) / 1024);
+    } catch {
+      // the process ended while we read it
+    }
+  }
+  return undefined;
 }
 
 /** CPU milliseconds used so far by every live process of process group `pgid` (Linux /proc), or undefined. */
@@ -103,7 +123,7 @@ export async function measureNpmStart(dataDir: string, env: Record<string, strin
   try {
     const [healthzMs, healthzCpuMs] = await waitFor('/healthz');
     const [readyzMs, readyzCpuMs] = await waitFor('/readyz');
-    return { healthzMs, readyzMs, healthzCpuMs, readyzCpuMs };
+    return { healthzMs, readyzMs, healthzCpuMs, readyzCpuMs, readyzRssMb: serverRssMb(child.pid!) };
   } finally {
     if (exitCode === undefined && child.pid) {
       process.kill(-child.pid, 'SIGTERM');
