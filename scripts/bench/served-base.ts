@@ -29,17 +29,17 @@ export function writeKnowledgeDir(articles: Article[], fromDir: string, toDir: s
 /**
  * `npm start` on a knowledge directory of `count` synthetic articles made from `knowledgeDir`'s: the first start
  * (fresh DATA_DIR: database initialised, index built and saved), then a restart (index loaded from DATA_DIR),
- * each with the server's RSS when /readyz answered.
+ * each with the server's RSS when /readyz answered and after `settleMs` idle.
  */
-export async function measureServedBase(count: number, knowledgeDir: string): Promise<{ first: StartTimes; restart: StartTimes }> {
+export async function measureServedBase(count: number, knowledgeDir: string, settleMs = 15_000): Promise<{ first: StartTimes; restart: StartTimes }> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'elbow-served-'));
   try {
     const real = buildKnowledgeBase(knowledgeDir);
     const dir = path.join(work, 'knowledge');
     writeKnowledgeDir(syntheticArticles(real.articles, real.synonyms, { count }), knowledgeDir, dir);
     const dataDir = path.join(work, 'data');
-    const first = await measureNpmStart(dataDir, { KNOWLEDGE_DIR: dir }, 900_000);
-    const restart = await measureNpmStart(dataDir, { KNOWLEDGE_DIR: dir }, 900_000);
+    const first = await measureNpmStart(dataDir, { KNOWLEDGE_DIR: dir }, 900_000, settleMs);
+    const restart = await measureNpmStart(dataDir, { KNOWLEDGE_DIR: dir }, 900_000, settleMs);
     return { first, restart };
   } finally {
     fs.rmSync(work, { recursive: true, force: true });

@@ -37,6 +37,8 @@ export interface StartTimes {
   readyzCpuMs?: number;
   /** Resident memory (VmRSS, MB) of the server process (node scripts/start.mjs) when /readyz answered; Linux only. */
   readyzRssMb?: number;
+  /** The same, `settleMs` of idling after /readyz (V8 collects the start-up garbage when the process goes idle). */
+  settledRssMb?: number;
 }
 
 /** VmRSS in MB of the process of group `pgid` that runs scripts/start.mjs (the server, not npm), or undefined. */
@@ -98,7 +100,7 @@ async function groupGone(pgid: number, timeoutMs: number): Promise<void> {
 }
 
 /** Spawns `npm start` on `dataDir` and returns ms until /healthz and /readyz answer 200 (rejects after `timeoutMs`). */
-export async function measureNpmStart(dataDir: string, env: Record<string, string> = {}, timeoutMs = 120_000): Promise<StartTimes> {
+export async function measureNpmStart(dataDir: string, env: Record<string, string> = {}, timeoutMs = 120_000, settleMs = 0): Promise<StartTimes> {
   const port = await freePort();
   const started = performance.now();
   const child = spawn('npm', ['start', '--silent'], {
@@ -123,7 +125,10 @@ export async function measureNpmStart(dataDir: string, env: Record<string, strin
   try {
     const [healthzMs, healthzCpuMs] = await waitFor('/healthz');
     const [readyzMs, readyzCpuMs] = await waitFor('/readyz');
-    return { healthzMs, readyzMs, healthzCpuMs, readyzCpuMs, readyzRssMb: serverRssMb(child.pid!) };
+    const readyzRssMb = serverRssMb(child.pid!);
+    if (settleMs <= 0) return { healthzMs, readyzMs, healthzCpuMs, readyzCpuMs, readyzRssMb };
+    await new Promise((resolve) => setTimeout(resolve, settleMs));
+    return { healthzMs, readyzMs, healthzCpuMs, readyzCpuMs, readyzRssMb, settledRssMb: serverRssMb(child.pid!) };
   } finally {
     if (exitCode === undefined && child.pid) {
       process.kill(-child.pid, 'SIGTERM');
