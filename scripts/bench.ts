@@ -219,7 +219,8 @@ async function main(): Promise<void> {
     const npmStartExistingReadyMs = round(Math.min(...npmStart.existing.map((t) => t.readyzMs)), 0);
     const npmStartReadyRssMb = Math.min(...npmStart.existing.map((t) => t.readyzRssMb ?? Infinity));
     progress('npm_start_large', `\`npm start\` serving ${settings.served.toLocaleString('en-US')} synthetic articles from a knowledge directory: first start (builds and saves the index), then a restart (loads it)`);
-    const served = await measureServedBase(settings.served, knowledgeDir, quick ? 1000 : 15_000);
+    // --quick copies the database the runs above initialised (no second initdb); the full run starts fresh.
+    const served = await measureServedBase(settings.served, knowledgeDir, quick ? 1000 : 15_000, quick ? dataDir : undefined);
 
     progress('report', 'report');
     const report = {

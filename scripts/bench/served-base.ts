@@ -28,16 +28,18 @@ export function writeKnowledgeDir(articles: Article[], fromDir: string, toDir: s
 
 /**
  * `npm start` on a knowledge directory of `count` synthetic articles made from `knowledgeDir`'s: the first start
- * (fresh DATA_DIR: database initialised, index built and saved), then a restart (index loaded from DATA_DIR),
- * each with the server's RSS when /readyz answered and after `settleMs` idle.
+ * (index built and saved; the database initialised too, unless `databaseFrom` names a stopped DATA_DIR whose
+ * database is copied — a knowledge base replaced under an existing install), then a restart (index loaded from
+ * DATA_DIR), each with the server's RSS when /readyz answered and after `settleMs` idle.
  */
-export async function measureServedBase(count: number, knowledgeDir: string, settleMs = 15_000): Promise<{ first: StartTimes; restart: StartTimes }> {
+export async function measureServedBase(count: number, knowledgeDir: string, settleMs = 15_000, databaseFrom?: string): Promise<{ first: StartTimes; restart: StartTimes }> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'elbow-served-'));
   try {
     const real = buildKnowledgeBase(knowledgeDir);
     const dir = path.join(work, 'knowledge');
     writeKnowledgeDir(syntheticArticles(real.articles, real.synonyms, { count }), knowledgeDir, dir);
     const dataDir = path.join(work, 'data');
+    if (databaseFrom) fs.cpSync(path.join(databaseFrom, 'pglite'), path.join(dataDir, 'pglite'), { recursive: true });
     const first = await measureNpmStart(dataDir, { KNOWLEDGE_DIR: dir }, 900_000, settleMs);
     const restart = await measureNpmStart(dataDir, { KNOWLEDGE_DIR: dir }, 900_000, settleMs);
     return { first, restart };
