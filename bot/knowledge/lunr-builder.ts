@@ -191,8 +191,8 @@ function lazyIndex(data: Built): lunr.Index {
       postings: entry.docs.map((list, f) => ({ docs: Int32Array.from(list), weights: Float64Array.from(entry.weights[f]!) })),
     });
   }
-  adoptTermIndex(index, { fields: fieldNames, docRefs: docs.map((d) => d.ref), terms });
   built.set(index, data);
+  adoptTermIndex(index, { fields: fieldNames, docRefs: docs.map((d) => d.ref), terms }, () => built.delete(index));
   return index;
 }
 

@@ -95,9 +95,15 @@ export function compileTermIndex(index: lunr.Index): void {
   compiled.set(index, { fields: [...lunrData.fields], docRefs, terms });
 }
 
-/** Registers postings built together with the index (lunr-builder.ts), exactly what compileTermIndex would make. */
-export function adoptTermIndex(index: lunr.Index, termIndex: TermIndex): void {
+const onCompact = new WeakMap<lunr.Index, () => void>();
+
+/**
+ * Registers postings built together with the index (lunr-builder.ts), exactly what compileTermIndex would make,
+ * and what to release when the index is compacted (the builder's data, kept until then for saving).
+ */
+export function adoptTermIndex(index: lunr.Index, termIndex: TermIndex, release: () => void): void {
   compiled.set(index, termIndex);
+  onCompact.set(index, release);
 }
 
 /**
@@ -141,6 +147,8 @@ export function compactLunrIndex(index: lunr.Index): void {
   for (const [term, { at }] of termIndexOf(index).terms) compact[term] = { _index: at } as LunrInternals['invertedIndex'][string];
   lunrData.invertedIndex = compact;
   lunrData.fieldVectors = {};
+  onCompact.get(index)?.();
+  onCompact.delete(index);
   const refuse = () => {
     throw new Error('this index was compacted for search (term-search.ts): save it before compactLunrIndex');
   };
