@@ -4,9 +4,10 @@
  *
  * Why: at 10,000 articles lunr's builder spends most of its time creating a Token and a metadata object per word,
  * turning Token and FieldRef objects into property keys, and collecting the garbage. Here the token pipeline runs
- * once per distinct raw word (memoized: the pipeline functions are pure functions of the word), counts live in Maps,
- * and every posting shares one frozen empty metadata object (Elbow keeps no metadata). The term-search postings
- * (term-search.ts) are filled in the same pass, so they need not be compiled from lunr's objects afterwards.
+ * once per distinct raw word (memoized: the pipeline functions are pure functions of the word), counts and postings
+ * live in arrays, and the term-search postings (term-search.ts) are filled in the same pass, so they need not be
+ * compiled from lunr's objects afterwards. lunr's own posting objects are made only if something reads them
+ * (lunr's query or toJSON; Elbow's saving uses `indexJson`), every posting sharing one frozen empty metadata object.
  *
  * Requirements (else it builds with lunr.Builder itself): unique document refs, no ref that is an array index
  * ("0", "17": JavaScript orders such keys first, so the postings' order would differ), empty metadata whitelist.
