@@ -54,6 +54,20 @@ export interface StartedServer {
   setReady: (ready: boolean) => void;
 }
 
+/**
+ * Loading a large serialized index (10,000 articles: a 110 MB JSON file) leaves ~400 MB of parse garbage that V8
+ * keeps resident until it next needs room, which an idle server may never do. When the process runs with
+ * --expose-gc (`npm start` does), two full collections — the second after sweeping has finished — hand it back
+ * (measured: 626 -> 359 MB RSS, ~0.7 s CPU at 10,000 articles). Small bases skip it.
+ */
+async function settleHeapAfter(articles: number): Promise<void> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc || articles < 1000) return;
+  gc();
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  gc();
+}
+
 /** Opens the knowledge base and the database, wires everything onto `started.server`, and returns the running App. */
 export async function openAndServe(started: StartedServer): Promise<App> {
   const { config, overrides, logger, now, server, drain, port, timings, t0 } = started;
@@ -61,6 +75,7 @@ export async function openAndServe(started: StartedServer): Promise<App> {
   try {
     const tKb = performance.now();
     const { kb, source } = openKnowledgeBase(config.knowledgeDir, path.join(config.dataDir, 'kb-index.json'));
+    await settleHeapAfter(kb.articles.length);
     timings.knowledgeMs = performance.now() - tKb;
     const knowledge = createKnowledgeHolder(kb);
     const tDb = performance.now();

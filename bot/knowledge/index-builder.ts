@@ -1,6 +1,7 @@
 import lunr from 'lunr';
 import type { Article } from './article.js';
 import { applySynonyms, expandCaseSensitive, type SynonymMap } from './synonyms.js';
+import { buildLunrIndex, type BuilderSpec } from './lunr-builder.js';
 import { stem, tokenize } from './tokenize.js';
 
 /** Field boosts: a hit in a title or an alternate question says more than one in the body. */
@@ -16,26 +17,29 @@ export function fieldText(text: string, synonyms: SynonymMap): string {
 
 /** Builds the lunr index over title, questions, tags and body (steps and role sections included). */
 export function buildIndex(articles: Article[], synonyms: SynonymMap): lunr.Index {
-  const index = lunr(function () {
-    this.ref('id');
-    for (const [name, boost] of Object.entries(FIELD_BOOSTS)) this.field(name, { boost });
-    // Long bodies should not be punished much: our articles are short and similar in length.
-    this.b(0.6);
-    this.metadataWhitelist = [];
-    // The same stemmer, memoized: an index of many articles stems the same words over and over.
-    this.pipeline.after(lunr.stemmer, memoizedStemmer);
-    this.pipeline.remove(lunr.stemmer);
-    for (const article of articles) {
-      this.add({
-        id: article.id,
-        title: fieldText(article.title, synonyms),
-        questions: article.questions.map((q) => fieldText(q, synonyms)).join(' '),
-        tags: article.tags.map((t) => fieldText(t, synonyms)).join(' '),
-        body: fieldText(stripMarkdown(article.body), synonyms),
-      });
-    }
-  });
-  return shareEmptyMetadata(index);
+  return buildLunrIndex(articles.map((article) => ({ ref: article.id, fields: articleFields(article, synonyms) })), indexSpec());
+}
+
+/** The indexed text of an article's fields, in FIELD_BOOSTS order. */
+export function articleFields(article: Article, synonyms: SynonymMap): string[] {
+  return [
+    fieldText(article.title, synonyms),
+    article.questions.map((q) => fieldText(q, synonyms)).join(' '),
+    article.tags.map((t) => fieldText(t, synonyms)).join(' '),
+    fieldText(stripMarkdown(article.body), synonyms),
+  ];
+}
+
+/**
+ * The index's settings: what `lunr(function () {...})` would set up. Long bodies should not be punished much
+ * (b 0.6): our articles are short and similar in length. The stemmer is the same one, memoized.
+ */
+export function indexSpec(): BuilderSpec {
+  const pipeline = new lunr.Pipeline();
+  pipeline.add(lunr.trimmer, lunr.stopWordFilter, memoizedStemmer);
+  const searchPipeline = new lunr.Pipeline();
+  searchPipeline.add(lunr.stemmer);
+  return { fields: Object.entries(FIELD_BOOSTS).map(([name, boost]) => ({ name, boost })), b: 0.6, pipeline, searchPipeline };
 }
 
 const memoizedStemmer = Object.assign((token: lunr.Token) => token.update((word) => stem(word)), { label: 'stemmer' });

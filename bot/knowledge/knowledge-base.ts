@@ -5,9 +5,10 @@ import lunr from 'lunr';
 import type { Article } from './article.js';
 import { buildIndex, shareEmptyMetadata } from './index-builder.js';
 import { loadArticles } from './load.js';
+import { indexJson } from './lunr-builder.js';
 import { defaultPolicy, policyFiles, policyFor, type Policy } from './policy.js';
 import { loadSynonyms, type SynonymMap } from './synonyms.js';
-import { compactLunrIndex, compileTermIndex } from './term-search.js';
+import { compactLunrIndex, compileTermIndex, forEachTermSpread } from './term-search.js';
 
 /** Everything search needs: the articles, the synonym map and the lunr index over them. */
 export interface KnowledgeBase {
@@ -61,17 +62,10 @@ function fromIndex(articles: Article[], synonyms: SynonymMap, index: lunr.Index,
   compileTermIndex(index);
   const idf = new Map<string, number>();
   const n = articles.length;
-  for (const [term, posting] of Object.entries((index as unknown as { invertedIndex: Record<string, Record<string, Record<string, object>>> }).invertedIndex)) {
-    const keyDocs = new Set<string>();
-    const bodyDocs = new Set<string>();
-    for (const [field, refs] of Object.entries(posting)) {
-      if (field === '_index') continue;
-      for (const ref of Object.keys(refs)) (field === 'body' ? bodyDocs : keyDocs).add(ref);
-    }
-    const bodyOnly = [...bodyDocs].filter((ref) => !keyDocs.has(ref)).length;
-    const df = keyDocs.size + IDF_TUNING.bodyDocumentWeight * bodyOnly;
+  forEachTermSpread(index, 'body', (term, keyDocs, bodyOnly) => {
+    const df = keyDocs + IDF_TUNING.bodyDocumentWeight * bodyOnly;
     idf.set(term, Math.log(1 + (n - df + 0.5) / (df + 0.5)));
-  }
+  });
   return {
     articles,
     byId: new Map(articles.map((a) => [a.id, a])),
@@ -126,10 +120,11 @@ export function knowledgeBaseFromSerialized(data: SerializedKnowledgeBase, synon
 
 /** Writes the knowledge base (articles + lunr index) to a JSON file. */
 export function saveKnowledgeBase(kb: KnowledgeBase, file: string): void {
-  const data = serializeKnowledgeBase(kb);
+  // JSON.stringify(serializeKnowledgeBase(kb)), with the index written by indexJson (no lunr postings made).
+  const head = JSON.stringify({ version: SERIALIZED_VERSION, sourceHash: kb.sourceHash, builtAt: kb.builtAt.toISOString(), articles: kb.articles });
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(data));
+  fs.writeFileSync(tmp, `${head.slice(0, -1)},"index":${indexJson(kb.index)}}`);
   fs.renameSync(tmp, file);
 }
 

@@ -104,9 +104,13 @@ function singulars(token: string): string[] {
 
 /** The longest rule matching at position i: exact words first, then allowing plurals. */
 function ruleAt(tokens: string[], i: number, map: SynonymMap): SynonymRule | undefined {
-  const exact = (map.byFirstToken.get(tokens[i]) ?? []).find((r) => r.phrase.every((t, k) => tokens[i + k] === t));
+  const own = map.byFirstToken.get(tokens[i]);
+  const exact = own?.find((r) => r.phrase.every((t, k) => tokens[i + k] === t));
   if (exact) return exact;
-  const candidates = [tokens[i], ...singulars(tokens[i])].flatMap((first) => map.byFirstToken.get(first) ?? []);
+  const forms = singulars(tokens[i]);
+  // Most words start no rule in any form: answer without building the candidate lists (index builds call this per word).
+  if (!own && !forms.some((form) => map.byFirstToken.has(form))) return undefined;
+  const candidates = [tokens[i], ...forms].flatMap((first) => map.byFirstToken.get(first) ?? []);
   return candidates
     .filter((r) => r.phrase.every((t, k) => sameWord(tokens[i + k], t)))
     .sort((a, b) => b.phrase.length - a.phrase.length)[0];

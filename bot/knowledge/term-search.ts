@@ -36,13 +36,13 @@ interface LunrInternals {
 }
 
 /** One field's postings of one term: document ordinals in lunr's posting order, and the field-vector weight. */
-interface FieldPostings {
+export interface FieldPostings {
   docs: Int32Array;
   weights: Float64Array;
 }
 
 /** What the search reads: fields, documents, and per term its lunr term index and postings per field. */
-interface TermIndex {
+export interface TermIndex {
   fields: string[];
   docRefs: string[];
   terms: Map<string, { at: number; postings: FieldPostings[] }>;
@@ -95,18 +95,60 @@ export function compileTermIndex(index: lunr.Index): void {
   compiled.set(index, { fields: [...lunrData.fields], docRefs, terms });
 }
 
+const onCompact = new WeakMap<lunr.Index, () => void>();
+
+/**
+ * Registers postings built together with the index (lunr-builder.ts), exactly what compileTermIndex would make,
+ * and what to release when the index is compacted (the builder's data, kept until then for saving).
+ */
+export function adoptTermIndex(index: lunr.Index, termIndex: TermIndex, release: () => void): void {
+  compiled.set(index, termIndex);
+  onCompact.set(index, release);
+}
+
+/**
+ * Per term (in the index's term order): how many documents have it in a field other than `field`, and how many
+ * only in `field`. Reads the compiled postings, so it works on compacted indexes too.
+ */
+export function forEachTermSpread(index: lunr.Index, field: string, each: (term: string, elsewhere: number, only: number) => void): void {
+  const ti = termIndexOf(index);
+  const target = ti.fields.indexOf(field);
+  const mark = new Int32Array(ti.docRefs.length).fill(-1);
+  let stamp = 0;
+  for (const [term, { postings }] of ti.terms) {
+    stamp++;
+    let elsewhere = 0;
+    postings.forEach(({ docs }, f) => {
+      if (f === target) return;
+      for (let i = 0; i < docs.length; i++) {
+        if (mark[docs[i]!] !== stamp) {
+          mark[docs[i]!] = stamp;
+          elsewhere++;
+        }
+      }
+    });
+    let only = 0;
+    const own = postings[target]?.docs ?? new Int32Array(0);
+    for (let i = 0; i < own.length; i++) if (mark[own[i]!] !== stamp) only++;
+    each(term, elsewhere, only);
+  }
+}
+
 /**
  * Drops lunr's per-document postings and field vectors (most of an index's memory), keeping each term's entry
  * for the vocabulary. Afterwards only `termSearch` answers on this index: lunr's `query` and `toJSON` do not,
  * so save the index before compacting it.
  */
 export function compactLunrIndex(index: lunr.Index): void {
-  compileTermIndex(index);
   const lunrData = index as unknown as LunrInternals;
-  for (const term of Object.keys(lunrData.invertedIndex)) {
-    lunrData.invertedIndex[term] = { _index: lunrData.invertedIndex[term]!._index } as LunrInternals['invertedIndex'][string];
-  }
+  // From the compiled terms (same keys, same order), so that an index whose postings are made on first read
+  // (lunr-builder.ts) never makes them.
+  const compact: LunrInternals['invertedIndex'] = Object.create(null);
+  for (const [term, { at }] of termIndexOf(index).terms) compact[term] = { _index: at } as LunrInternals['invertedIndex'][string];
+  lunrData.invertedIndex = compact;
   lunrData.fieldVectors = {};
+  onCompact.get(index)?.();
+  onCompact.delete(index);
   const refuse = () => {
     throw new Error('this index was compacted for search (term-search.ts): save it before compactLunrIndex');
   };

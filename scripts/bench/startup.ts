@@ -35,6 +35,28 @@ export interface StartTimes {
    */
   healthzCpuMs?: number;
   readyzCpuMs?: number;
+  /** Resident memory (VmRSS, MB) of the server process (node scripts/start.mjs) when /readyz answered; Linux only. */
+  readyzRssMb?: number;
+  /** The same, `settleMs` of idling after /readyz (V8 collects the start-up garbage when the process goes idle). */
+  settledRssMb?: number;
+}
+
+/** VmRSS in MB of the process of group `pgid` that runs scripts/start.mjs (the server, not npm), or undefined. */
+function serverRssMb(pgid: number): number | undefined {
+  if (process.platform !== 'linux') return undefined;
+  for (const pid of fs.readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]) !== pgid) continue;
+      const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      if (path.basename(argv[0]!) !== 'node' || !argv.some((a) => a.endsWith('scripts/start.mjs'))) continue; // not sh -c, not npm
+      const kb = /^VmRSS:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+      if (kb) return Math.round(Number(kb[1]) / 1024);
+    } catch {
+      // the process ended while we read it
+    }
+  }
+  return undefined;
 }
 
 /** CPU milliseconds used so far by every live process of process group `pgid` (Linux /proc), or undefined. */
@@ -78,7 +100,7 @@ async function groupGone(pgid: number, timeoutMs: number): Promise<void> {
 }
 
 /** Spawns `npm start` on `dataDir` and returns ms until /healthz and /readyz answer 200 (rejects after `timeoutMs`). */
-export async function measureNpmStart(dataDir: string, env: Record<string, string> = {}, timeoutMs = 120_000): Promise<StartTimes> {
+export async function measureNpmStart(dataDir: string, env: Record<string, string> = {}, timeoutMs = 120_000, settleMs = 0): Promise<StartTimes> {
   const port = await freePort();
   const started = performance.now();
   const child = spawn('npm', ['start', '--silent'], {
@@ -103,7 +125,10 @@ export async function measureNpmStart(dataDir: string, env: Record<string, strin
   try {
     const [healthzMs, healthzCpuMs] = await waitFor('/healthz');
     const [readyzMs, readyzCpuMs] = await waitFor('/readyz');
-    return { healthzMs, readyzMs, healthzCpuMs, readyzCpuMs };
+    const readyzRssMb = serverRssMb(child.pid!);
+    if (settleMs <= 0) return { healthzMs, readyzMs, healthzCpuMs, readyzCpuMs, readyzRssMb };
+    await new Promise((resolve) => setTimeout(resolve, settleMs));
+    return { healthzMs, readyzMs, healthzCpuMs, readyzCpuMs, readyzRssMb, settledRssMb: serverRssMb(child.pid!) };
   } finally {
     if (exitCode === undefined && child.pid) {
       process.kill(-child.pid, 'SIGTERM');

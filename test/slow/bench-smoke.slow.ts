@@ -25,6 +25,7 @@ const REQUIRED = [
   'startup.firstDatabaseInitMs', 'startup.npm_start_fresh_healthz_ms', 'startup.npm_start_existing_healthz_ms',
   'startup.npm_start_fresh_readyz_ms', 'startup.npm_start_existing_readyz_ms',
   'memory.elbow_ready_rss_mb', 'memory.elbow_after_load_rss_mb', 'memory.large_kb_rss_mb',
+  'memory.npm_start_ready_rss_mb', 'memory.npm_start_large_restart_ready_rss_mb', 'startup.npm_start_large_restart_readyz_ms',
   'accuracy.ours.top1', 'accuracy.minisearch.top1', 'accuracy.ours.fullPipelineAccuracy',
   'ratios.elbow_vs_echo', 'ratios.minisearch_vs_lunr_p50', 'ratios.minisearch_vs_lunr_p99',
 ];
