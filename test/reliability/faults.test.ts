@@ -5,6 +5,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { decide } from '../../bot/knowledge/decide.js';
 import { hashSources, openKnowledgeBase } from '../../bot/knowledge/knowledge-base.js';
+import { nodeArgs } from '../helpers/bundles.js';
 import { cardsOf, startTestApp, teamsMessage, textOf, type TestApp } from '../helpers/app.js';
 import { startFakeConnector, type FakeConnector } from '../helpers/fake-connector.js';
 import { startGatedApp, type GatedApp, type GatedDb } from './gated-db.js';
@@ -216,10 +217,10 @@ describe('Faults: an invalid article at start-up', function () {
   }
 });
 
-/** Runs `node --import tsx bot/index.ts` until it exits (it must, on bad knowledge). */
+/** Runs the server (bot/index.ts, bundled: see test/helpers/bundles.ts) until it exits (it must, on bad knowledge). */
 function runMain(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bot/index.ts'], {
+    const child = spawn(process.execPath, nodeArgs('bot/index.ts'), {
       env: { ...process.env, PORT: '0', LOG_LEVEL: 'silent', HOT_RELOAD: 'false', MicrosoftAppId: '', DATABASE_URL: '', ...env },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
