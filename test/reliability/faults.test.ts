@@ -7,6 +7,7 @@ import { decide } from '../../bot/knowledge/decide.js';
 import { hashSources, openKnowledgeBase } from '../../bot/knowledge/knowledge-base.js';
 import { nodeArgs } from '../helpers/bundles.js';
 import { cardsOf, startTestApp, teamsMessage, textOf, type TestApp } from '../helpers/app.js';
+import { freshDataDir } from '../helpers/engines.js';
 import { startFakeConnector, type FakeConnector } from '../helpers/fake-connector.js';
 import { startGatedApp, type GatedApp, type GatedDb } from './gated-db.js';
 
@@ -158,8 +159,9 @@ describe('Faults: a corrupt serialized index at start-up', () => {
     fs.utimesSync(file, future, future); // newer than every article, so start-up trusts and parses it
     return file;
   };
-  beforeEach(() => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'elbow-corrupt-'));
+  beforeEach(async () => {
+    // Pre-migrated (the app test below opens the database here): an empty directory would pay PGlite's initdb.
+    dataDir = (await freshDataDir()).dir;
   });
   afterEach(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
