@@ -27,7 +27,7 @@ describe('scripts: kb-ask, kb-eval and kb-lint command lines', function () {
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  /** Runs a script the way npm does, with DATA_DIR in a temp dir so ./data is never touched. */
+  /** Runs a script (its bundle: test/helpers/bundles.ts), with DATA_DIR in a temp dir so ./data is never touched. */
   function run(script: string, args: string[], env: Record<string, string> = {}): Run {
     const result = spawnSync(process.execPath, [...nodeArgs(`scripts/${script}`), ...args], {
       cwd: REPO,
