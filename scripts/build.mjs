@@ -35,7 +35,7 @@ const ENTRIES = ['index.ts', 'knowledge/index-worker.ts'];
 export const EXTERNAL = ['@electric-sql/pglite', 'pg', 'pg-native', 'dtrace-provider', 'word-list', 'pino', 'thread-stream', 'esbuild', 'tsx'];
 
 /** CommonJS packages inside an ES module bundle call require() for Node's built-ins: give them a real one. */
-const BANNER = "import { createRequire as __elbowCreateRequire } from 'node:module'; const require = __elbowCreateRequire(import.meta.url);";
+export const BANNER = "import { createRequire as __elbowCreateRequire } from 'node:module'; const require = __elbowCreateRequire(import.meta.url);";
 
 /** Rewrites `import.meta.url` in each bot/ source to the URL its file would have under dist/ (relative to the bundle). */
 function sourceUrlPlugin(bundleDir) {

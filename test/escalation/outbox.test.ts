@@ -9,6 +9,7 @@ import { webhookDeliverer } from '../../bot/escalation/webhook.js';
 import { createLogger } from '../../bot/logger.js';
 import type { Db } from '../../bot/store/db.js';
 import { openDb } from '../../bot/store/open.js';
+import { nodeArgs } from '../helpers/bundles.js';
 import { forEachEngine, freshDataDir, freshPostgresUrl, postgresTestUrl } from '../helpers/engines.js';
 import { phiIn, ticketInput } from './fixtures.js';
 import { WebhookReceiver } from './receiver.js';
@@ -243,7 +244,7 @@ describe('OutboxWorker: two workers on one PostgreSQL', () => {
 describe('OutboxWorker: crash after commit', () => {
   /** Runs the child that commits a ticket; resolves with its id once printed, then SIGKILLs it. */
   async function createInChildAndKill(where: string): Promise<string> {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, where], {
+    const child = spawn(process.execPath, [...nodeArgs(CHILD), where], {
       cwd: path.resolve(path.dirname(CHILD), '../../..'),
       stdio: ['ignore', 'pipe', 'pipe'],
     });

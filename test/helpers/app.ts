@@ -1,8 +1,10 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../../bot/config.js';
 import { createApp, type App, type AppOverrides } from '../../bot/app.js';
+import { openKnowledgeBase } from '../../bot/knowledge/knowledge-base.js';
 import { freshDataDir } from './engines.js';
 
 /** A running app on a free port with its own temp DATA_DIR, plus helpers to talk to it. */
@@ -17,7 +19,8 @@ export interface TestApp extends App {
 export async function startTestApp(env: Record<string, string> = {}, overrides: AppOverrides = {}): Promise<TestApp> {
   // A pre-migrated PGlite copy: a fresh PGlite initdb costs seconds per app.
   const dataDir = env.DATA_DIR ?? (await freshDataDir()).dir;
-  const config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent', HOT_RELOAD: 'false', KNOWLEDGE_DIR: path.resolve('knowledge'), ...env, DATA_DIR: dataDir });
+  const config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent', HOT_RELOAD: 'false', KNOWLEDGE_DIR: KNOWLEDGE, ...env, DATA_DIR: dataDir });
+  if (!env.DATA_DIR && config.knowledgeDir === KNOWLEDGE) fs.copyFileSync(repositoryIndex(), path.join(dataDir, 'kb-index.json'));
   const app = await createApp(config, { host: '127.0.0.1', ...overrides });
   const send = async (activity: Record<string, unknown>) => {
     const res = await fetch(`${app.url}/api/messages`, {
@@ -34,6 +37,24 @@ export async function startTestApp(env: Record<string, string> = {}, overrides: 
     if (!env.DATA_DIR) fs.rmSync(dataDir, { recursive: true, force: true });
   };
   return Object.assign(app, { dataDir, send, stop });
+}
+
+const KNOWLEDGE = path.resolve('knowledge');
+let builtIndex: string | undefined;
+
+/**
+ * The repository knowledge's serialized index, built once per process. Copied into a fresh DATA_DIR, it lets the
+ * app load its index (~0.2 s of CPU) instead of building it (~0.6 s); the app still checks it is current (newer
+ * than every article, same source hash) and rebuilds otherwise. Tests of the build itself use their own DATA_DIR.
+ */
+function repositoryIndex(): string {
+  if (!builtIndex) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'elbow-kb-index-'));
+    process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+    builtIndex = path.join(dir, 'kb-index.json');
+    openKnowledgeBase(KNOWLEDGE, builtIndex);
+  }
+  return builtIndex;
 }
 
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { nodeArgs } from './bundles.js';
 
 /** How a command line ended. */
 export interface CliRun {
@@ -9,12 +10,12 @@ export interface CliRun {
 }
 
 /**
- * Runs `scripts/<script>` the way npm does (node + tsx) from the repository root, with a bare environment
+ * Runs `scripts/<script>` from the repository root (its bundle: see test/helpers/bundles.ts), with a bare environment
  * (PATH, HOME, the repository's knowledge, silent logs) plus `env`: nothing of the test process leaks in.
  */
 export function runScript(script: string, args: string[], env: Record<string, string>): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', `scripts/${script}`, ...args], {
+    const child = spawn(process.execPath, [...nodeArgs(`scripts/${script}`), ...args], {
       cwd: path.resolve('.'),
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', KNOWLEDGE_DIR: path.resolve('knowledge'), LOG_LEVEL: 'silent', ...env },
     });

@@ -5,7 +5,9 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { decide } from '../../bot/knowledge/decide.js';
 import { hashSources, openKnowledgeBase } from '../../bot/knowledge/knowledge-base.js';
+import { nodeArgs } from '../helpers/bundles.js';
 import { cardsOf, startTestApp, teamsMessage, textOf, type TestApp } from '../helpers/app.js';
+import { freshDataDir } from '../helpers/engines.js';
 import { startFakeConnector, type FakeConnector } from '../helpers/fake-connector.js';
 import { startGatedApp, type GatedApp, type GatedDb } from './gated-db.js';
 
@@ -157,8 +159,9 @@ describe('Faults: a corrupt serialized index at start-up', () => {
     fs.utimesSync(file, future, future); // newer than every article, so start-up trusts and parses it
     return file;
   };
-  beforeEach(() => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'elbow-corrupt-'));
+  beforeEach(async () => {
+    // Pre-migrated (the app test below opens the database here): an empty directory would pay PGlite's initdb.
+    dataDir = (await freshDataDir()).dir;
   });
   afterEach(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
@@ -216,10 +219,10 @@ describe('Faults: an invalid article at start-up', function () {
   }
 });
 
-/** Runs `node --import tsx bot/index.ts` until it exits (it must, on bad knowledge). */
+/** Runs the server (bot/index.ts, bundled: see test/helpers/bundles.ts) until it exits (it must, on bad knowledge). */
 function runMain(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bot/index.ts'], {
+    const child = spawn(process.execPath, nodeArgs('bot/index.ts'), {
       env: { ...process.env, PORT: '0', LOG_LEVEL: 'silent', HOT_RELOAD: 'false', MicrosoftAppId: '', DATABASE_URL: '', ...env },
       stdio: ['ignore', 'ignore', 'pipe'],
     });

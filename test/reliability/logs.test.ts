@@ -1,7 +1,5 @@
 import fs from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
 import { Writable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
@@ -9,6 +7,7 @@ import { createLogger } from '../../bot/logger.js';
 import type { Db } from '../../bot/store/db.js';
 import { openDb } from '../../bot/store/open.js';
 import { startTestApp, teamsMessage, textOf, type TestApp } from '../helpers/app.js';
+import { freshDataDir } from '../helpers/engines.js';
 import { startFakeConnector, type FakeConnector } from '../helpers/fake-connector.js';
 
 /** Every identifier the conversation below mentions; none may reach a log line. */
@@ -85,7 +84,7 @@ describe('Logs: no PHI, one line per turn', () => {
       });
     });
     await new Promise<void>((resolve) => webhook.listen(0, '127.0.0.1', resolve));
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'elbow-logs-'));
+    dataDir = (await freshDataDir()).dir; // pre-migrated: an empty directory would pay PGlite's initdb
     const real = await openDb({ dataDir });
     // A database whose ticket insert fails with PHI in the error message, as PostgreSQL does ("Key (…)=(…)").
     db = {

@@ -4,6 +4,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { expect } from 'chai';
 import { openDb } from '../../bot/store/open.js';
+import { nodeArgs } from '../helpers/bundles.js';
 import { teamsMessage } from '../helpers/app.js';
 import { freshDataDir } from '../helpers/engines.js';
 import { freePort } from '../helpers/ports.js';
@@ -60,7 +61,7 @@ describe('Graceful shutdown of the real server (SIGTERM)', function () {
     dataDir = (await freshDataDir()).dir;
     stderr = '';
     stdout = '';
-    child = spawn(process.execPath, ['--import', 'tsx', 'bot/index.ts'], {
+    child = spawn(process.execPath, nodeArgs('bot/index.ts'), {
       env: {
         ...process.env,
         PORT: String(port),

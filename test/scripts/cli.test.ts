@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
+import { nodeArgs } from '../helpers/bundles.js';
 
 const REPO = path.resolve('.');
 const RESULT_KEYS = ['q', 'role', 'outcome', 'articleId', 'candidates', 'urgent', 'confidence'];
@@ -26,9 +27,9 @@ describe('scripts: kb-ask, kb-eval and kb-lint command lines', function () {
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  /** Runs a script the way npm does, with DATA_DIR in a temp dir so ./data is never touched. */
+  /** Runs a script (its bundle: test/helpers/bundles.ts), with DATA_DIR in a temp dir so ./data is never touched. */
   function run(script: string, args: string[], env: Record<string, string> = {}): Run {
-    const result = spawnSync(process.execPath, ['--import', 'tsx', `scripts/${script}`, ...args], {
+    const result = spawnSync(process.execPath, [...nodeArgs(`scripts/${script}`), ...args], {
       cwd: REPO,
       env: { ...process.env, DATA_DIR: path.join(tmp, 'data'), ...env },
       encoding: 'utf8',

@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import { DbStorage } from '../../bot/store/bot-storage.js';
 import { migrate } from '../../bot/store/migrate.js';
 import { openDb } from '../../bot/store/open.js';
+import { nodeArgs } from '../helpers/bundles.js';
 import { describePostgres, freshDataDir, freshPostgresDatabase } from '../helpers/engines.js';
 import { expectRejection } from './expect-rejection.js';
 
@@ -12,7 +13,7 @@ const WRITER = fileURLToPath(new URL('./fixtures/write-and-hold.ts', import.meta
 
 /** Starts the writer child and resolves once it printed ACK (its write resolved). */
 function startWriter(where: string, key: string, value: unknown) {
-  const child = spawn(process.execPath, ['--import', 'tsx', WRITER, where, key, JSON.stringify(value)], {
+  const child = spawn(process.execPath, [...nodeArgs(WRITER), where, key, JSON.stringify(value)], {
     cwd: path.resolve(path.dirname(WRITER), '../../..'),
     stdio: ['ignore', 'pipe', 'pipe'],
   });

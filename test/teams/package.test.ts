@@ -10,6 +10,7 @@ import AjvDraft04 from 'ajv-draft-04';
 import ajvFormats from 'ajv-formats';
 import { expect } from 'chai';
 import { BOT_SCOPES, buildManifest, COMMANDS, MANIFEST_VERSION, PLACEHOLDER_APP_ID, type TeamsManifest } from '../../teams/manifest.js';
+import { nodeArgs } from '../helpers/bundles.js';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const APP_ID = '6f1c2b7a-3d4e-4f50-8a9b-0c1d2e3f4a5b';
@@ -34,7 +35,7 @@ function manifestSchemaValidator(): (manifest: unknown) => string[] {
 
 /** Runs the packaging script as `npm run teams:package` would, writing into `outDir`. */
 async function runPackageScript(outDir: string, env: Record<string, string>): Promise<{ stdout: string; stderr: string }> {
-  return promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/teams-package.ts', '--out', outDir], {
+  return promisify(execFile)(process.execPath, [...nodeArgs('scripts/teams-package.ts'), '--out', outDir], {
     cwd: REPO_ROOT,
     // Explicit (even empty) values win over a developer's .env, which dotenv never overrides.
     env: { ...process.env, MicrosoftAppId: '', PUBLIC_BASE_URL: '', TEAMS_DEVELOPER_NAME: '', ...env },
