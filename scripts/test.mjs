@@ -58,6 +58,7 @@ function run(args, capture) {
 }
 
 const files = testFiles();
+const started = performance.now();
 const [typecheck, mocha] = await Promise.all([
   run(['node_modules/typescript/bin/tsc', '--noEmit'], true),
   run(['node_modules/mocha/bin/mocha.js', '--parallel', '--jobs', '2', ...process.argv.slice(2), ...files], false),
@@ -67,4 +68,5 @@ if (typecheck.code === 0) {
 } else {
   process.stdout.write(`\ntsc --noEmit failed (exit ${typecheck.code}):\n${typecheck.output}\n`);
 }
+process.stdout.write(`npm test: ${((performance.now() - started) / 1000).toFixed(1)} s wall (type check and mocha side by side)\n`);
 process.exitCode = typecheck.code !== 0 || mocha.code !== 0 ? 1 : 0;
