@@ -1,5 +1,5 @@
 import type { AskerRole } from './article.js';
-import { asksForPerson, describesCurrentProblem, isClinicalQuestion, smalltalkKind, urgencyOf, type SmalltalkKind } from './intents.js';
+import { asksForPerson, describesCurrentProblem, isClinicalQuestion, leansClinical, smalltalkKind, urgencyOf, type SmalltalkKind } from './intents.js';
 import type { KnowledgeBase } from './knowledge-base.js';
 import { isOffTopicWord, normalize } from './normalize.js';
 import { search, type SearchHit } from './search.js';
@@ -197,6 +197,9 @@ export function decide(kb: KnowledgeBase, rawText: string, options: DecideOption
   const candidates = (plausible.length >= 2 ? plausible : hits).slice(0, 3).map((h) => h.id);
   // A short how-to request naming something no article knows ("referral", "pager") is a gap, not a choice of guesses.
   if (candidates.length < 2 || (!failure && !storyLike && top.informative.unknown > 0)) return { ...base, outcome: 'no-match', hits, confidence };
+  // A judgement asked about a drug, lab or condition, no failure stated, no article clear enough to answer: a clinical
+  // question no rule caught gets the person (no-match), never a list of articles to pick from.
+  if (!failure && leansClinical(text, kb.policy)) return { ...base, outcome: 'no-match', hits, confidence };
   return { ...base, outcome: 'clarify', candidates, confidence, hits };
 }
 

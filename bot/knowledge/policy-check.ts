@@ -19,7 +19,7 @@ export interface ExampleFailure {
  * classifier combines) are checked on their own pattern.
  */
 const KIND_ROLE: Record<string, 'positive' | 'exception' | 'part'> = {
-  advice: 'positive', 'ehr-task': 'exception', framed: 'positive', item: 'part',
+  advice: 'positive', 'ehr-task': 'exception', framed: 'positive', item: 'part', judgement: 'part',
   person: 'positive', 'not-person': 'exception',
   urgent: 'positive', 'system-risk': 'positive', 'not-now': 'exception', 'not-urgent': 'exception', 'problem-now': 'part',
   failure: 'positive', question: 'positive', 'clause-break': 'part',
