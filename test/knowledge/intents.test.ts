@@ -46,7 +46,9 @@ describe('knowledge/intents', () => {
     it('is urgent when a procedure or med pass is in progress, or a patient is prepped, and the system blocks it', () => {
       expect(isUrgent('in the middle of my noon med pass and the scanner will not read anything')).to.equal(true);
       expect(isUrgent('the patient is already sedated and the procedure checklist is blank')).to.equal(true);
-      expect(isUrgent('the surgeon needs the pathology result and results review is frozen')).to.equal(true);
+      expect(isUrgent('the surgeon is scrubbed in and the pathology result will not open')).to.equal(true);
+      // Someone merely wanting something is not care under way.
+      expect(isUrgent('the attending wants my note changed and i cant find the button')).to.equal(false);
     });
 
     it('is not urgent when it is over, asked as a how-to, or "urgent" is a billing priority', () => {
