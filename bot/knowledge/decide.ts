@@ -1,9 +1,9 @@
 import type { AskerRole } from './article.js';
-import { asksForPerson, describesCurrentProblem, isClinicalQuestion, smalltalkKind, urgencyOf, type SmalltalkKind } from './intents.js';
+import { asksForPerson, describesCurrentProblem, isClinicalQuestion, leansClinical, smalltalkKind, urgencyOf, type SmalltalkKind } from './intents.js';
 import type { KnowledgeBase } from './knowledge-base.js';
 import { isOffTopicWord, normalize } from './normalize.js';
 import { search, type SearchHit } from './search.js';
-import { statesFailure } from './focus.js';
+import { requestsTask, statesFailure } from './focus.js';
 import { respell } from './spelling.js';
 import { cutText } from '../text.js';
 import { clearStoryLead, isStory, phrasingLeads, storyFactors } from './story.js';
@@ -64,6 +64,13 @@ export const DECISION_TUNING = {
   nearMissSimilarity: 0.37,
   /** ...and the top article shares at most this many informative query words (task verbs never count). */
   nearMissShared: 1,
+  /**
+   * A short how-to request ("how do I add X") whose top article is a troubleshooting one (its title states a failure)
+   * with no title or alternate question this close, sharing at most `nearMissShared` informative words, is a near miss:
+   * a task no article covers lands on a fault article through one shared word ("diagnosis" of a problem list in
+   * "my order won't sign").
+   */
+  kindMismatchSimilarity: 0.45,
   /** A top article scoring at least this many times the runner-up... */
   dominantLead: 3,
   /** ...is answered from this coverage up (an unknown word, such as a scale or drug name, costs coverage, not the topic)... */
@@ -109,6 +116,13 @@ function dominant(hits: SearchHit[]): boolean {
 function nearMiss(top: SearchHit): boolean {
   const { matched, matchedWeight, missedWeight } = top.informative;
   return top.similarity < DECISION_TUNING.nearMissSimilarity && matched <= DECISION_TUNING.nearMissShared && missedWeight > 0 && missedWeight >= matchedWeight;
+}
+
+/** A how-to request answered by a troubleshooting article that shares at most one informative word with it (see kindMismatchSimilarity). */
+function kindMismatch(kb: KnowledgeBase, top: SearchHit, text: string): boolean {
+  if (top.similarity >= DECISION_TUNING.kindMismatchSimilarity || top.informative.matched > DECISION_TUNING.nearMissShared) return false;
+  const title = kb.byId.get(top.id)?.title;
+  return title !== undefined && statesFailure(title, kb.policy) && requestsTask(text, kb.policy);
 }
 
 /** Confidence from the top article's coverage of the query and its lead over the runner-up. */
@@ -168,7 +182,7 @@ export function decide(kb: KnowledgeBase, rawText: string, options: DecideOption
   const storyLike = isStory(query);
   const story = storyLike && meaningful && clearStoryLead(hits, groupFactors !== undefined);
   const failure = statesFailure(text, kb.policy);
-  if (!top || !meaningful || (top.coverage < DECISION_TUNING.clarifyCoverage && !story && !named) || (!promoted && !story && nearMiss(top) && !failure)) {
+  if (!top || !meaningful || (top.coverage < DECISION_TUNING.clarifyCoverage && !story && !named) || (!promoted && !story && !failure && (nearMiss(top) || (!storyLike && kindMismatch(kb, top, text))))) {
     return { ...base, outcome: 'no-match', hits, confidence };
   }
   const rivals = hits.filter((h) => h !== top && h.score >= top.score * DECISION_TUNING.candidateShare);
@@ -197,6 +211,9 @@ export function decide(kb: KnowledgeBase, rawText: string, options: DecideOption
   const candidates = (plausible.length >= 2 ? plausible : hits).slice(0, 3).map((h) => h.id);
   // A short how-to request naming something no article knows ("referral", "pager") is a gap, not a choice of guesses.
   if (candidates.length < 2 || (!failure && !storyLike && top.informative.unknown > 0)) return { ...base, outcome: 'no-match', hits, confidence };
+  // A judgement asked about a drug, lab or condition, no failure stated, no article clear enough to answer: a clinical
+  // question no rule caught gets the person (no-match), never a list of articles to pick from.
+  if (!failure && leansClinical(text, kb.policy)) return { ...base, outcome: 'no-match', hits, confidence };
   return { ...base, outcome: 'clarify', candidates, confidence, hits };
 }
 

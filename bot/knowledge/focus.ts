@@ -30,6 +30,12 @@ export function statesFailure(text: string, policy: Policy): boolean {
   return rulesOf(policy, 'focus', 'failure').some((r) => ruleMatches(r, prepared));
 }
 
+/** True when the text asks how to do a task (a `task-request` rule: "how do I ...", "where do I ..."), not why something fails. */
+export function requestsTask(text: string, policy: Policy): boolean {
+  const prepared = prepare(text);
+  return rulesOf(policy, 'focus', 'task-request').some((r) => ruleMatches(r, prepared));
+}
+
 /**
  * The words of the problem clauses of a message, or null when the message has no separate problem clause
  * (one clause, or every clause or none states the problem): then every word counts the same.

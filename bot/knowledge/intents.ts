@@ -32,6 +32,16 @@ export function isClinicalQuestion(raw: string, policy: Policy = defaultPolicy()
 }
 
 /**
+ * True when the message asks for a judgement (`judgement` rules: "should I", "how often", "is it ok") about a drug,
+ * lab or condition, outside an EHR-task phrasing. Such a message that no clinical rule declined and no article fits
+ * well enough to answer is most likely a clinical question: it must not be offered articles to choose from.
+ */
+export function leansClinical(raw: string, policy: Policy = defaultPolicy()): boolean {
+  const text = prepare(raw);
+  return !anyRule(policy, 'clinical', 'ehr-task', text) && anyRule(policy, 'clinical', 'item', text) && anyRule(policy, 'clinical', 'judgement', text);
+}
+
+/**
  * The word class of a clinical word the articles never name: a drug is a "medication", a test is a "lab result".
  * Lets "ceftriaxone not on my emar" search like "medication not on the mar" instead of as an unknown word.
  */

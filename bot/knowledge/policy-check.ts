@@ -19,10 +19,10 @@ export interface ExampleFailure {
  * classifier combines) are checked on their own pattern.
  */
 const KIND_ROLE: Record<string, 'positive' | 'exception' | 'part'> = {
-  advice: 'positive', 'ehr-task': 'exception', framed: 'positive', item: 'part',
+  advice: 'positive', 'ehr-task': 'exception', framed: 'positive', item: 'part', judgement: 'part',
   person: 'positive', 'not-person': 'exception',
   urgent: 'positive', 'system-risk': 'positive', 'not-now': 'exception', 'not-urgent': 'exception', 'problem-now': 'part',
-  failure: 'positive', question: 'positive', 'clause-break': 'part',
+  failure: 'positive', question: 'positive', 'clause-break': 'part', 'task-request': 'part',
   greeting: 'positive', thanks: 'positive', bye: 'positive', about: 'positive', howareyou: 'positive', ack: 'positive', vent: 'positive',
 };
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { describesSystemRisk, isClinicalQuestion, isUrgent } from '../../bot/knowledge/intents.js';
+import { describesSystemRisk, isClinicalQuestion, isUrgent, leansClinical } from '../../bot/knowledge/intents.js';
 
 describe('knowledge/intents', () => {
   describe('describesSystemRisk', () => {
@@ -26,6 +26,35 @@ describe('knowledge/intents', () => {
     it('makes a message urgent', () => {
       expect(isUrgent('firstnet is down for all of us in the ed')).to.equal(true);
       expect(isUrgent('emar showing another pts meds')).to.equal(true);
+    });
+  });
+
+  describe('leansClinical', () => {
+    it('is true for a judgement asked about a drug, lab or condition', () => {
+      expect(leansClinical('how soon can she have her next dose of the lovenox')).to.equal(true);
+      expect(leansClinical('is it ok that the potassium came back like that')).to.equal(true);
+    });
+
+    it('is false for an EHR task naming a drug, or a judgement about no clinical item', () => {
+      expect(leansClinical('list of my heparin patients')).to.equal(false);
+      expect(leansClinical('how do i chart insulin given late')).to.equal(false);
+      expect(leansClinical('should i restart the computer')).to.equal(false);
+    });
+  });
+
+  describe('isUrgent: care under way and blocked', () => {
+    it('is urgent when a procedure or med pass is in progress, or a patient is prepped, and the system blocks it', () => {
+      expect(isUrgent('in the middle of my noon med pass and the scanner will not read anything')).to.equal(true);
+      expect(isUrgent('the patient is already sedated and the procedure checklist is blank')).to.equal(true);
+      expect(isUrgent('the surgeon is scrubbed in and the pathology result will not open')).to.equal(true);
+      // Someone merely wanting something is not care under way.
+      expect(isUrgent('the attending wants my note changed and i cant find the button')).to.equal(false);
+    });
+
+    it('is not urgent when it is over, asked as a how-to, or "urgent" is a billing priority', () => {
+      expect(isUrgent('during my med pass yesterday the scanner was down for a while')).to.equal(false);
+      expect(isUrgent('how do i document a procedure when the checklist is blank')).to.equal(false);
+      expect(isUrgent('i got two urgent coding queries and cannot find where to answer them')).to.equal(false);
     });
   });
 

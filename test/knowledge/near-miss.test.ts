@@ -21,6 +21,18 @@ describe('knowledge: near-miss topics', () => {
     }
   });
 
+  it('says no-match when a how-to request lands on a troubleshooting article through one shared word', () => {
+    for (const q of ['how do i mark a diagnosis as resolved', 'how do i order transport to radiology for my patient']) {
+      const d = decide(kb, q);
+      expect(d.outcome, q).to.equal('no-match');
+      expect(statesFailure(kb.byId.get(d.hits[0].id)?.title ?? '', kb.policy), q).to.equal(true);
+      expect(d.hits[0].informative.matched, q).to.be.at.most(1);
+    }
+    // A how-to the troubleshooting article does cover (its own phrasing is close, or more words are shared) is answered.
+    expect(decide(kb, 'how do i associate the monitor to my patient').articleId).to.equal('device-data-not-flowing');
+    expect(decide(kb, 'how do i set up results routing for my inbox').articleId).to.equal('inbox-messages-missing');
+  });
+
   it('does not count a task verb ("put", "place") as what the question is about', () => {
     expect(kb.policy.taskWords.has('put')).to.equal(true);
     for (const q of ['how do i put contact precautions in the patient header', 'where do i put the emergency contact for my patient']) {
