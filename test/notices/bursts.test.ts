@@ -55,7 +55,7 @@ describe('burst alerts', function () {
     this.timeout(180_000);
     receiver = new WebhookReceiver();
     await receiver.up();
-    // Every turn must be served: load shedding on a busy machine (a fast 503) has its own test (overload.test.ts).
+    // Every turn must be served: load shedding on a busy machine (a fast 503) has its own test (test/slow/overload.slow.ts, run by npm run test:slow).
     app = await startTestApp({ ADMIN_TOKEN, ESCALATION_WEBHOOK_URL: receiver.url, SHED_EVENT_LOOP_DELAY_MS: '60000', MAX_QUEUE_WAIT_MS: '60000' });
   });
   afterEach(async () => {

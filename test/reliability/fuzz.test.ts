@@ -44,7 +44,7 @@ describe(`Fuzz: ${CASES} hostile activities through the real HTTP endpoint`, fun
   let app: TestApp;
   before(async () => {
     connector = await startFakeConnector();
-    // Every activity must be served here: load shedding (a fast 503 under overload) has its own test (overload.test.ts).
+    // Every activity must be served here: load shedding (a fast 503 under overload) has its own test (test/slow/overload.slow.ts, run by npm run test:slow).
     app = await startTestApp({ HELP_DESK_PHONE: PHONE, SHED_EVENT_LOOP_DELAY_MS: '60000', MAX_QUEUE_WAIT_MS: '60000' });
   });
   after(async () => {

@@ -73,7 +73,7 @@ describe('Graceful shutdown of the real server (SIGTERM)', function () {
         DATABASE_URL: '',
         ESCALATION_WEBHOOK_URL: '',
         // This suite is about the drain, not overload: on a loaded machine the shedder would answer queued turns
-        // 503 (its own behaviour, tested in test/reliability/overload.test.ts).
+        // 503 (its own behaviour, tested in test/slow/overload.slow.ts, run by npm run test:slow).
         SHED_EVENT_LOOP_DELAY_MS: '60000',
         MAX_QUEUE_WAIT_MS: '60000',
         ...env,
