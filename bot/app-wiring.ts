@@ -79,7 +79,7 @@ export async function openAndServe(started: StartedServer): Promise<App> {
     timings.knowledgeMs = performance.now() - tKb;
     const knowledge = createKnowledgeHolder(kb);
     const tDb = performance.now();
-    db = overrides.db ?? (await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir, logger }));
+    db = overrides.db ?? (await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir, lockWaitMs: config.DATA_DIR_LOCK_WAIT_MS, logger }));
     timings.databaseMs = performance.now() - tDb;
     const ctx: AppContext = { config, db, knowledge, logger, now };
     const parts = wireFeatures(ctx, knowledge, server, overrides, started);

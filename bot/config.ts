@@ -139,6 +139,11 @@ const ConfigSchema = z.object({
     example: 'postgres://elbow:secret@db.hospital.example.org:5432/elbow',
   }),
   DATA_DIR: setting(z.string().default('./data'), { section: 'Storage', description: 'Directory for the embedded database and the serialized search index.' }),
+  DATA_DIR_LOCK_WAIT_MS: setting(z.coerce.number().int().min(0).max(120_000).default(15_000), {
+    section: 'Storage',
+    description:
+      'At start-up, how long to wait for another live process on this machine to release DATA_DIR (a restart while the old process still drains) before giving up with "DATA_DIR in use".',
+  }),
   KNOWLEDGE_DIR: setting(z.string().default('./knowledge'), {
     section: 'Storage',
     description: 'Directory holding articles/*.md, synonyms.yml and the analysts\' policy files.',

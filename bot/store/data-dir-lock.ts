@@ -88,6 +88,28 @@ export function acquireDataDirLock(dataDir: string): DataDirLock {
   };
 }
 
+/**
+ * Like acquireDataDirLock, but while another live process holds the lock it tries again every `pollMs` for up to
+ * `waitMs`: a restart (stop, then start at once) finds the previous process still draining and closing its database
+ * for a second or two, and should wait for it rather than fail. `onWait` is told once, with the holder's message.
+ */
+export async function acquireDataDirLockWaiting(
+  dataDir: string,
+  options: { waitMs: number; pollMs?: number; onWait?: (message: string) => void },
+): Promise<DataDirLock> {
+  const deadline = Date.now() + options.waitMs;
+  for (let told = false; ; told = true) {
+    try {
+      return acquireDataDirLock(dataDir);
+    } catch (err) {
+      const ownProcess = err instanceof DataDirInUseError && /already open in this process/.test(err.message);
+      if (!(err instanceof DataDirInUseError) || ownProcess || Date.now() >= deadline) throw err;
+      if (!told) options.onWait?.(err.message);
+      await new Promise((resolve) => setTimeout(resolve, Math.min(options.pollMs ?? 100, Math.max(1, deadline - Date.now()))));
+    }
+  }
+}
+
 function inUse(dir: string, file: string, cause: unknown): DataDirInUseError {
   const owner = readOwner(file);
   const who = owner ? `process ${owner.pid} on ${owner.host} since ${owner.since}` : 'another process';

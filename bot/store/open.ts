@@ -9,6 +9,8 @@ export interface OpenDbOptions {
   dataDir: string;
   /** Pool size for PostgreSQL (default 10). */
   poolMax?: number;
+  /** PGlite: how long to wait for another live process to release DATA_DIR (a restart while it drains); default 0. */
+  lockWaitMs?: number;
   /** For start-up warnings (pino's logger fits). */
   logger?: { warn: (obj: object, msg: string) => void };
 }
@@ -25,6 +27,8 @@ export async function openDb(options: OpenDbOptions): Promise<Db> {
     : await (await import('./pglite.js')).openPglite(options.dataDir, {
         onUncleanShutdown: (previous) =>
           logger?.warn({ previous }, 'DATA_DIR was not closed cleanly; PGlite recovers from its log'),
+        lockWaitMs: options.lockWaitMs,
+        onLockWait: (message) => logger?.warn({ waitMs: options.lockWaitMs, holder: message }, 'waiting for the previous process to release DATA_DIR'),
       });
   try {
     await migrate(db);

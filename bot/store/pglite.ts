@@ -2,13 +2,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite, types, type Transaction } from '@electric-sql/pglite';
 import type { Db, Sql } from './db.js';
-import { acquireDataDirLock, type LockOwner } from './data-dir-lock.js';
+import { acquireDataDirLockWaiting, type LockOwner } from './data-dir-lock.js';
 import { TransactionScope, abortedTransactionError } from './tx-scope.js';
 
 /** Options for the embedded engine. */
 export interface PgliteOptions {
   /** Told when the previous process left DATA_DIR without a clean shutdown (PGlite recovers from its WAL). */
   onUncleanShutdown?: (previousOwner: LockOwner) => void;
+  /** How long to wait for another live process to release DATA_DIR (a restart while it drains); default 0. */
+  lockWaitMs?: number;
+  /** Told once when the open waits for another process to release DATA_DIR. */
+  onLockWait?: (message: string) => void;
 }
 
 /** The PostgreSQL data directory inside DATA_DIR. */
@@ -23,7 +27,7 @@ const PGDATA = 'pglite';
  */
 export async function openPglite(dataDir: string, options: PgliteOptions = {}): Promise<Db> {
   const dir = path.resolve(dataDir);
-  const lock = acquireDataDirLock(dir);
+  const lock = await acquireDataDirLockWaiting(dir, { waitMs: options.lockWaitMs ?? 0, onWait: options.onLockWait });
   try {
     if (lock.tookOverFrom) options.onUncleanShutdown?.(lock.tookOverFrom);
     const pgdata = path.join(dir, PGDATA);
