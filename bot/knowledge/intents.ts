@@ -59,10 +59,13 @@ export function isUrgent(raw: string, policy: Policy = defaultPolicy()): boolean
  * Urgency and system risk (see describesSystemRisk) of one message, preparing its text once. The user saying it is
  * not urgent, and planned or past events ("the code blue we had last night"), outweigh every urgent phrase. `article`
  * is the one a matched risk rule names, also when the event is past or not urgent: the situation still says which
- * article it belongs to ("last week another patient's labs showed in my chart, who do I tell").
+ * article it belongs to ("last week another patient's labs showed in my chart, who do I tell"); an `over` rule (the
+ * outage has ended) names none: the message is about what comes after it.
  */
 export function urgencyOf(raw: string, policy: Policy = defaultPolicy()): { urgent: boolean; systemRisk: boolean; article?: string } {
   const text = prepare(raw);
+  // A risk that has ended ("the downtime is over") is neither urgent nor what the message asks about any more.
+  if (anyRule(policy, 'urgency', 'over', text)) return { urgent: false, systemRisk: false };
   const risks = rulesOf(policy, 'urgency', 'system-risk').filter((r) => ruleMatches(r, text));
   const article = risks.find((r) => r.article)?.article;
   const named = article ? { article } : {};
@@ -85,7 +88,7 @@ export function describesSystemRisk(raw: string, policy: Policy = defaultPolicy(
  */
 export function describesCurrentProblem(raw: string, policy: Policy = defaultPolicy()): boolean {
   const text = prepare(raw);
-  if (anyRule(policy, 'urgency', 'not-urgent', text) || anyRule(policy, 'urgency', 'not-now', text)) return false;
+  if (['not-urgent', 'not-now', 'over'].some((kind) => anyRule(policy, 'urgency', kind, text))) return false;
   return anyRule(policy, 'urgency', 'problem-now', text);
 }
 

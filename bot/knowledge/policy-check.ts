@@ -21,7 +21,7 @@ export interface ExampleFailure {
 const KIND_ROLE: Record<string, 'positive' | 'exception' | 'part'> = {
   advice: 'positive', 'ehr-task': 'exception', framed: 'positive', item: 'part', judgement: 'part',
   person: 'positive', 'not-person': 'exception',
-  urgent: 'positive', 'system-risk': 'positive', 'not-now': 'exception', 'not-urgent': 'exception', 'problem-now': 'part',
+  urgent: 'positive', 'system-risk': 'positive', 'not-now': 'exception', over: 'exception', 'not-urgent': 'exception', 'problem-now': 'part',
   failure: 'positive', question: 'positive', 'clause-break': 'part', 'task-request': 'part',
   greeting: 'positive', thanks: 'positive', bye: 'positive', about: 'positive', howareyou: 'positive', ack: 'positive', vent: 'positive',
 };

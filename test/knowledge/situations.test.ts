@@ -110,6 +110,17 @@ describe('knowledge/situations (policy rules from the blind-6 tuning)', () => {
     expect(urgencyOf('since this morning my labels go to the printer down by the elevators', kb.policy).article).to.equal(undefined);
   });
 
+  it('reads an ended outage, an EHR alert that pops up and a records query as not urgent; a patient taken down to a study is no outage', () => {
+    // An outage that has ended names no article: the question is about what comes after it.
+    expect(urgencyOf('the network came back around five, how do I catch up the charting I did on paper', kb.policy)).to.deep.equal({ urgent: false, systemRisk: false });
+    expect(urgencyOf('the ehr is down across the whole floor', kb.policy).urgent).to.equal(true);
+    expect(isUrgent('the stroke alert window pops up every time I open a chart on this unit')).to.equal(false);
+    expect(isUrgent('stroke alert activated and the ct order will not sign')).to.equal(true);
+    expect(isUrgent('there is an urgent request from medical records about my op note from june')).to.equal(false);
+    const d = decide(kb, 'who do I call to bring my patient down to the MRI suite', { role: 'nurse' });
+    expect(d.urgent).to.equal(false);
+  });
+
   it('hears care blocked now in late doses, needing blood now and a device dying mid-transfusion; coding the department is no arrest', () => {
     expect(isUrgent('barcode scanner wont read her band and the heparin is already 20 minutes late')).to.equal(true);
     expect(isUrgent('crossmatch order is missing and the patient needs blood now')).to.equal(true);
