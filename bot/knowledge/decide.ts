@@ -6,7 +6,7 @@ import { search, type SearchHit } from './search.js';
 import { requestsTask, statesFailure } from './focus.js';
 import { respell } from './spelling.js';
 import { cutText } from '../text.js';
-import { clearStoryLead, isStory, phrasingLeads, storyFactors } from './story.js';
+import { clearStoryLead, isStory, phrasingAheadBy, phrasingLeads, storyFactors } from './story.js';
 
 /** What Elbow does with a message. */
 export type Outcome = 'answer' | 'clarify' | 'no-match' | 'decline' | 'smalltalk' | 'escalate';
@@ -58,8 +58,11 @@ export const DECISION_TUNING = {
   maxSearchChars: 500,
   /** A query matching one title or alternate question of an article at least this closely (0..1)... */
   phrasingMatch: 0.85,
-  /** ...and this much more closely than any other hit's best phrasing is answered with it, whatever the scores. */
-  phrasingLead: 0.3,
+  /**
+   * ...and this much more closely than any other hit's best phrasing is answered with it, whatever the scores (a
+   * wider step than a story's STORY_TUNING.phrasingLead: here it overrides the scores, there it breaks a close call).
+   */
+  phrasingMatchLead: 0.3,
   /** A near miss (see nearMiss) is only suspected when no title or alternate question of the top article is this close. */
   nearMissSimilarity: 0.37,
   /** ...and the top article shares at most this many informative query words (task verbs never count). */
@@ -224,7 +227,7 @@ export function decide(kb: KnowledgeBase, rawText: string, options: DecideOption
 function closestPhrasing(hits: SearchHit[]): SearchHit | undefined {
   const best = hits.reduce<SearchHit | undefined>((a, h) => (!a || h.similarity > a.similarity ? h : a), undefined);
   if (!best || best.similarity < DECISION_TUNING.phrasingMatch || best.coverage < DECISION_TUNING.answerCoverage) return undefined;
-  return hits.every((h) => h === best || best.similarity - h.similarity >= DECISION_TUNING.phrasingLead) ? best : undefined;
+  return phrasingAheadBy(best, hits, DECISION_TUNING.phrasingMatchLead) ? best : undefined;
 }
 
 /**

@@ -81,13 +81,21 @@ export function storyFactors(kb: KnowledgeBase, text: string, query: NormalizedQ
  * scene words match everywhere, but the curated phrasings still tell which article the problem is about.
  */
 export function phrasingLeads(hits: SearchHit[], minSimilarity = STORY_TUNING.phrasingSimilarity): boolean {
-  const [top, ...rest] = hits.slice(0, 3);
-  if (!top || top.similarity < minSimilarity) return false;
-  return rest.every((h) => top.similarity - h.similarity >= STORY_TUNING.phrasingLead);
+  const top = hits[0];
+  return Boolean(top) && top.similarity >= minSimilarity && phrasingAheadBy(top, hits.slice(0, 3), STORY_TUNING.phrasingLead);
+}
+
+/**
+ * True when `best`'s closest title or alternate question (its similarity) is at least `step` closer to the message
+ * than that of every other hit in `hits`. One check for every "the curated phrasing tells" rule: stories (top three,
+ * STORY_TUNING.phrasingLead), near word-for-word phrasings (DECISION_TUNING.phrasingMatchLead), ties (step 0).
+ */
+export function phrasingAheadBy(best: SearchHit, hits: SearchHit[], step: number): boolean {
+  return hits.every((h) => h === best || best.similarity - h.similarity >= step);
 }
 
 /** The top hit's best title or alternate question is at least as close to the message as any other of the top three. */
 function closestOfTopThree(hits: SearchHit[]): boolean {
-  const [top, ...rest] = hits.slice(0, 3);
-  return Boolean(top) && rest.every((h) => top.similarity >= h.similarity);
+  const top = hits[0];
+  return Boolean(top) && phrasingAheadBy(top, hits.slice(0, 3), 0);
 }
