@@ -55,10 +55,11 @@ export interface StartedServer {
 }
 
 /**
- * Loading a large serialized index (10,000 articles: a 110 MB JSON file) leaves ~400 MB of parse garbage that V8
- * keeps resident until it next needs room, which an idle server may never do. When the process runs with
- * --expose-gc (`npm start` does), two full collections — the second after sweeping has finished — hand it back
- * (measured: 626 -> 359 MB RSS, ~0.7 s CPU at 10,000 articles). Small bases skip it.
+ * Loading a large serialized index (10,000 articles: a 65 MB JSON file, index-file.ts) leaves ~150 MB of parse
+ * garbage (~400 MB with lunr's JSON before SERIALIZED_VERSION 5) that V8 keeps resident until it next needs room,
+ * which an idle server may never do; so does opening the database (a first start's initdb most). When the process
+ * runs with --expose-gc (`npm start` does), two full collections — the second after sweeping has finished — hand
+ * it back (measured with lunr's JSON: 626 -> 359 MB RSS, ~0.7 s CPU at 10,000 articles). Small bases skip it.
  */
 async function settleHeapAfter(articles: number): Promise<void> {
   const gc = (globalThis as { gc?: () => void }).gc;
@@ -75,12 +76,13 @@ export async function openAndServe(started: StartedServer): Promise<App> {
   try {
     const tKb = performance.now();
     const { kb, source } = openKnowledgeBase(config.knowledgeDir, path.join(config.dataDir, 'kb-index.json'));
-    await settleHeapAfter(kb.articles.length);
     timings.knowledgeMs = performance.now() - tKb;
     const knowledge = createKnowledgeHolder(kb);
     const tDb = performance.now();
     db = overrides.db ?? (await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir, lockWaitMs: config.DATA_DIR_LOCK_WAIT_MS, logger }));
     timings.databaseMs = performance.now() - tDb;
+    // After the database is open too, so that its start-up garbage goes with the index's.
+    await settleHeapAfter(kb.articles.length);
     const ctx: AppContext = { config, db, knowledge, logger, now };
     const parts = wireFeatures(ctx, knowledge, server, overrides, started);
     started.setReady(true);

@@ -1,12 +1,13 @@
 /**
  * Builds a knowledge base off the serving thread (hot reload at large sizes takes seconds: lunr's Builder and GC).
  * `buildInWorker` starts this file as a worker_threads Worker; the worker builds, saves the serialized index to
- * `indexFile` (best effort, as before) and posts the serialized form back; the main thread only loads it
- * (lunr.Index.load, several times cheaper than building). Validation errors come back as KnowledgeError.
+ * `indexFile` (best effort, as before) and posts the saved form back (index-file.ts); the main thread only loads it
+ * (several times cheaper than building). Validation errors come back as KnowledgeError.
  */
 import { fileURLToPath } from 'node:url';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { buildKnowledgeBase, saveKnowledgeBase, serializeKnowledgeBase, type SerializedKnowledgeBase } from './knowledge-base.js';
+import { compactIndexOf } from './index-file.js';
+import { SERIALIZED_VERSION, buildKnowledgeBase, saveKnowledgeBase, type SavedKnowledgeBase } from './knowledge-base.js';
 import { KnowledgeError } from './load.js';
 
 interface BuildRequest {
@@ -14,10 +15,10 @@ interface BuildRequest {
   indexFile: string;
 }
 
-type BuildReply = { ok: true; data: SerializedKnowledgeBase } | { ok: false; message: string; problems?: KnowledgeError['problems'] };
+type BuildReply = { ok: true; data: SavedKnowledgeBase } | { ok: false; message: string; problems?: KnowledgeError['problems'] };
 
 /** Builds (and saves) the knowledge base of `knowledgeDir` in a worker thread; resolves with its serialized form. */
-export function buildInWorker(request: BuildRequest): Promise<SerializedKnowledgeBase> {
+export function buildInWorker(request: BuildRequest): Promise<SavedKnowledgeBase> {
   // This very module: .js from dist/, or .ts under tsx (npm run dev, tests), where the worker needs tsx's loader too.
   // (Node 20 does not apply --import loaders to a worker's entry file: register tsx first, then import.)
   const self = fileURLToPath(import.meta.url);
@@ -48,7 +49,8 @@ if (!isMainThread && parentPort && (workerData as BuildRequest | undefined)?.ind
     } catch {
       // A read-only data directory must not stop the reload: the main thread serves the posted copy.
     }
-    reply = { ok: true, data: serializeKnowledgeBase(kb) };
+    // The saved file's form (term-search postings as two base64 blocks), not lunr's JSON: far less to clone and load.
+    reply = { ok: true, data: { version: SERIALIZED_VERSION, sourceHash: kb.sourceHash, builtAt: kb.builtAt.toISOString(), articles: kb.articles, index: compactIndexOf(kb.index) } };
   } catch (err) {
     reply = err instanceof KnowledgeError ? { ok: false, message: err.message, problems: err.problems } : { ok: false, message: (err as Error).message ?? String(err) };
   }

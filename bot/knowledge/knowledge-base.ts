@@ -5,7 +5,7 @@ import lunr from 'lunr';
 import type { Article } from './article.js';
 import { buildIndex, shareEmptyMetadata } from './index-builder.js';
 import { loadArticles } from './load.js';
-import { indexJson } from './lunr-builder.js';
+import { compactIndexOf, indexFromCompact, type CompactIndex } from './index-file.js';
 import { defaultPolicy, policyFiles, policyFor, type Policy } from './policy.js';
 import { loadSynonyms, type SynonymMap } from './synonyms.js';
 import { compactLunrIndex, compileTermIndex, forEachTermSpread } from './term-search.js';
@@ -27,10 +27,13 @@ export interface KnowledgeBase {
   builtAt: Date;
 }
 
-/** Bumped whenever the way articles are indexed changes (tokenizing, synonym rules), so old files are rebuilt. */
-export const SERIALIZED_VERSION = 4;
+/**
+ * Bumped whenever the way articles are indexed or saved changes (tokenizing, synonym rules, the file format), so
+ * old files are rebuilt. 5: the file keeps term-search postings (index-file.ts), not lunr's JSON.
+ */
+export const SERIALIZED_VERSION = 5;
 
-/** The JSON form of a knowledge base (DATA_DIR/kb-index.json). */
+/** A knowledge base with lunr's JSON index (what the hot-reload worker posts back). */
 export interface SerializedKnowledgeBase {
   version: number;
   sourceHash: string;
@@ -118,14 +121,30 @@ export function knowledgeBaseFromSerialized(data: SerializedKnowledgeBase, synon
   return kb;
 }
 
-/** Writes the knowledge base (articles + lunr index) to a JSON file. */
+/** The saved file's form (DATA_DIR/kb-index.json): the articles and the index's term-search data. */
+export interface SavedKnowledgeBase {
+  version: number;
+  sourceHash: string;
+  builtAt: string;
+  articles: Article[];
+  index: CompactIndex;
+}
+
+/** Writes the knowledge base (articles + term-search postings, index-file.ts) to a JSON file; compacted or not. */
 export function saveKnowledgeBase(kb: KnowledgeBase, file: string): void {
-  // JSON.stringify(serializeKnowledgeBase(kb)), with the index written by indexJson (no lunr postings made).
-  const head = JSON.stringify({ version: SERIALIZED_VERSION, sourceHash: kb.sourceHash, builtAt: kb.builtAt.toISOString(), articles: kb.articles });
+  const saved: SavedKnowledgeBase = { version: SERIALIZED_VERSION, sourceHash: kb.sourceHash, builtAt: kb.builtAt.toISOString(), articles: kb.articles, index: compactIndexOf(kb.index) };
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, `${head.slice(0, -1)},"index":${indexJson(kb.index)}}`);
+  fs.writeFileSync(tmp, JSON.stringify(saved));
   fs.renameSync(tmp, file);
+}
+
+/** A served (compacted) knowledge base from the saved file's contents; throws if they are not a valid saved index. */
+export function knowledgeBaseFromSaved(data: SavedKnowledgeBase, synonyms: SynonymMap, policy: Policy = defaultPolicy()): KnowledgeBase {
+  if (data.version !== SERIALIZED_VERSION || !Array.isArray(data.articles) || typeof data.index !== 'object' || data.index === null) throw new Error('unknown format');
+  const kb = fromIndex(data.articles, synonyms, indexFromCompact(data.index), data.sourceHash, new Date(data.builtAt), policy);
+  compactLunrIndex(kb.index);
+  return kb;
 }
 
 /** How a knowledge base was obtained at start-up. */
@@ -133,7 +152,7 @@ export type KnowledgeSource = 'serialized' | 'built' | 'rebuilt-corrupt' | 'rebu
 
 /**
  * The served index keeps only what search reads (term-search.ts compact postings): lunr's own postings and
- * field vectors are dropped after saving, so the returned `kb.index` cannot be saved or lunr-queried again.
+ * field vectors are dropped, so the returned `kb.index` cannot be lunr-queried or turned into lunr's JSON.
  * Loads the serialized index when it is newer than every source file and matches their hash;
  * otherwise (missing, stale or corrupt) rebuilds from the articles and rewrites it.
  */
@@ -145,11 +164,11 @@ export function openKnowledgeBase(knowledgeDir: string, indexFile: string): { kb
     const dirTime = fs.existsSync(path.join(knowledgeDir, 'articles')) ? fs.statSync(path.join(knowledgeDir, 'articles')).mtimeMs : 0;
     if (indexTime >= newest && indexTime >= dirTime) {
       try {
-        const data = JSON.parse(fs.readFileSync(indexFile, 'utf8')) as SerializedKnowledgeBase;
+        const data = JSON.parse(fs.readFileSync(indexFile, 'utf8')) as SavedKnowledgeBase;
         if (data.version !== SERIALIZED_VERSION || !Array.isArray(data.articles)) throw new Error('unknown format');
         const hash = hashSources(knowledgeDir);
         if (data.sourceHash === hash) {
-          return { kb: knowledgeBaseFromSerialized(data, loadSynonyms(synonymsFile), policyFor(knowledgeDir)), source: 'serialized' };
+          return { kb: knowledgeBaseFromSaved(data, loadSynonyms(synonymsFile), policyFor(knowledgeDir)), source: 'serialized' };
         }
         return rebuild('rebuilt-stale');
       } catch {

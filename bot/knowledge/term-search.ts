@@ -155,7 +155,8 @@ export function compactLunrIndex(index: lunr.Index): void {
   Object.assign(index, { query: refuse, toJSON: refuse });
 }
 
-function termIndexOf(index: lunr.Index): TermIndex {
+/** The compiled postings of an index (compiled on first use): what search reads and the index file stores. */
+export function termIndexOf(index: lunr.Index): TermIndex {
   compileTermIndex(index);
   return compiled.get(index)!;
 }

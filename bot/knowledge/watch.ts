@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { KnowledgeHolder } from '../context.js';
 import { buildInWorker } from './index-worker.js';
-import { hashSources, knowledgeBaseFromSerialized, type KnowledgeBase } from './knowledge-base.js';
+import { hashSources, knowledgeBaseFromSaved, type KnowledgeBase } from './knowledge-base.js';
 import { policyFor } from './policy.js';
 import { loadSynonyms } from './synonyms.js';
 
@@ -76,7 +76,7 @@ export function watchKnowledge(options: WatchOptions): KnowledgeWatcher {
       let kb: KnowledgeBase;
       try {
         const data = await buildInWorker({ knowledgeDir, indexFile });
-        kb = knowledgeBaseFromSerialized(data, loadSynonyms(path.join(knowledgeDir, 'synonyms.yml')), policyFor(knowledgeDir));
+        kb = knowledgeBaseFromSaved(data, loadSynonyms(path.join(knowledgeDir, 'synonyms.yml')), policyFor(knowledgeDir));
         lastHash = kb.sourceHash;
       } catch (err) {
         // Remember the broken state too: the same broken files are reported once, not on every event.
