@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Next, Request, Response, Server } from 'restify';
 import { ConversationState, UserState, type TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
@@ -65,7 +66,7 @@ async function settleHeapAfter(articles: number): Promise<void> {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc || articles < 1000) return;
   gc();
-  await new Promise((resolve) => setTimeout(resolve, 100));
+  await delay(100);
   gc();
 }
 

@@ -6,8 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { compactIndexOf } from './index-file.js';
-import { SERIALIZED_VERSION, buildKnowledgeBase, saveKnowledgeBase, type SavedKnowledgeBase } from './knowledge-base.js';
+import { buildKnowledgeBase, saveKnowledgeBase, savedFormOf, type SavedKnowledgeBase } from './knowledge-base.js';
 import { KnowledgeError } from './load.js';
 
 interface BuildRequest {
@@ -43,14 +42,15 @@ if (!isMainThread && parentPort && (workerData as BuildRequest | undefined)?.ind
   const { knowledgeDir, indexFile } = workerData as BuildRequest;
   let reply: BuildReply;
   try {
-    const kb = buildKnowledgeBase(knowledgeDir);
+    // The saved file's form (term-search postings as two base64 blocks), not lunr's JSON: far less to clone and load.
+    // Made once: written to the file and posted back.
+    const saved = savedFormOf(buildKnowledgeBase(knowledgeDir));
     try {
-      saveKnowledgeBase(kb, indexFile);
+      saveKnowledgeBase(saved, indexFile);
     } catch {
       // A read-only data directory must not stop the reload: the main thread serves the posted copy.
     }
-    // The saved file's form (term-search postings as two base64 blocks), not lunr's JSON: far less to clone and load.
-    reply = { ok: true, data: { version: SERIALIZED_VERSION, sourceHash: kb.sourceHash, builtAt: kb.builtAt.toISOString(), articles: kb.articles, index: compactIndexOf(kb.index) } };
+    reply = { ok: true, data: saved };
   } catch (err) {
     reply = err instanceof KnowledgeError ? { ok: false, message: err.message, problems: err.problems } : { ok: false, message: (err as Error).message ?? String(err) };
   }

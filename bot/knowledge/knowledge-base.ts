@@ -130,9 +130,14 @@ export interface SavedKnowledgeBase {
   index: CompactIndex;
 }
 
-/** Writes the knowledge base (articles + term-search postings, index-file.ts) to a JSON file; compacted or not. */
-export function saveKnowledgeBase(kb: KnowledgeBase, file: string): void {
-  const saved: SavedKnowledgeBase = { version: SERIALIZED_VERSION, sourceHash: kb.sourceHash, builtAt: kb.builtAt.toISOString(), articles: kb.articles, index: compactIndexOf(kb.index) };
+/** The saved file's form of a knowledge base (articles + term-search postings, index-file.ts); compacted or not. */
+export function savedFormOf(kb: KnowledgeBase): SavedKnowledgeBase {
+  return { version: SERIALIZED_VERSION, sourceHash: kb.sourceHash, builtAt: kb.builtAt.toISOString(), articles: kb.articles, index: compactIndexOf(kb.index) };
+}
+
+/** Writes the knowledge base (or its saved form, when already made) to a JSON file, atomically. */
+export function saveKnowledgeBase(kb: KnowledgeBase | SavedKnowledgeBase, file: string): void {
+  const saved = 'byId' in kb ? savedFormOf(kb) : kb;
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, JSON.stringify(saved));

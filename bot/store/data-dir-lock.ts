@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 
 /**
  * A lock file that keeps two processes from opening the same PGlite DATA_DIR: PGlite itself does not
@@ -105,7 +106,7 @@ export async function acquireDataDirLockWaiting(
       const ownProcess = err instanceof DataDirInUseError && /already open in this process/.test(err.message);
       if (!(err instanceof DataDirInUseError) || ownProcess || Date.now() >= deadline) throw err;
       if (!told) options.onWait?.(err.message);
-      await new Promise((resolve) => setTimeout(resolve, Math.min(options.pollMs ?? 100, Math.max(1, deadline - Date.now()))));
+      await delay(Math.min(options.pollMs ?? 100, Math.max(1, deadline - Date.now())));
     }
   }
 }
