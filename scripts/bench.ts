@@ -213,6 +213,8 @@ async function main(): Promise<void> {
     const elbow = await serverRun('elbow-server.ts', serverEnv(dataDir));
     progress('echo', 'throughput: echo bot (the floor)');
     const echo = await serverRun('echo-server.ts', {});
+    progress('durable_echo', 'throughput: durable echo bot (the echo plus user and conversation state committed before each reply)');
+    const durableEcho = await serverRun('durable-echo-server.ts', { DATA_DIR: path.join(work, 'durable-echo-data') });
     progress('npm_start', '`npm start` (compiled JavaScript) until /healthz, then /readyz, answers: fresh DATA_DIR, then restarts');
     const npmStart = await measureStartups(quick ? 1 : 3, { KNOWLEDGE_DIR: knowledgeDir });
     const npmStartExistingMs = round(Math.min(...npmStart.existing.map((t) => t.healthzMs)), 0);
@@ -232,6 +234,10 @@ async function main(): Promise<void> {
         elbow: { ...elbow.load, cpuMsPerTurn: elbow.cpuMsPerTurn },
         elbow_vs_echo: round(elbow.load.reqPerSec / (echo.load.reqPerSec || 1), 3),
         elbow_vs_echo_cpu: ratio(echo.cpuMsPerTurn, elbow.cpuMsPerTurn),
+        durable_echo: { ...durableEcho.load, cpuMsPerTurn: durableEcho.cpuMsPerTurn },
+        // What committing state before every reply costs on its own, and Elbow against that floor.
+        durable_echo_vs_echo_cpu: ratio(echo.cpuMsPerTurn, durableEcho.cpuMsPerTurn),
+        elbow_vs_durable_echo_cpu: ratio(durableEcho.cpuMsPerTurn, elbow.cpuMsPerTurn),
       },
       search: {
         real: searchSummary(real),
@@ -284,6 +290,8 @@ async function main(): Promise<void> {
       ratios: {
         elbow_vs_echo: round(elbow.load.reqPerSec / (echo.load.reqPerSec || 1), 3),
         elbow_vs_echo_cpu: ratio(echo.cpuMsPerTurn, elbow.cpuMsPerTurn),
+        durable_echo_vs_echo_cpu: ratio(echo.cpuMsPerTurn, durableEcho.cpuMsPerTurn),
+        elbow_vs_durable_echo_cpu: ratio(durableEcho.cpuMsPerTurn, elbow.cpuMsPerTurn),
         minisearch_vs_lunr_p50: ratio(real.minisearch.decide.p50, real.decide.p50),
         minisearch_vs_lunr_p99: ratio(real.minisearch.decide.p99, real.decide.p99),
         minisearch_vs_lunr_p50_small: ratio(small.minisearch.decide.p50, small.decide.p50),
@@ -294,7 +302,7 @@ async function main(): Promise<void> {
         minisearch_vs_lunr_top1: ratio(real.accuracy.minisearch.top1, real.accuracy.ours.top1),
       },
       goals: goals(elbow, echo, small, large, npmStartExistingMs, { ready: npmStartReadyRssMb, large: served.restart.settledRssMb ?? served.restart.readyzRssMb ?? Infinity, largeArticles: settings.served }),
-      introFailures: elbow.introFailures + echo.introFailures,
+      introFailures: elbow.introFailures + echo.introFailures + durableEcho.introFailures,
       phasesStartedAtSeconds: phases,
       benchSeconds: round((performance.now() - startedAt) / 1000, 1),
     };
@@ -355,6 +363,7 @@ function printTable(r: any): void {
     ['echo bot', `${t.echo.reqPerSec} req/s  p50 ${t.echo.p50Ms} ms  p99 ${t.echo.p99Ms} ms  errors ${t.echo.errors} non-2xx ${t.echo.non2xx}`],
     ['Elbow turn', `${t.elbow.reqPerSec} req/s  p50 ${t.elbow.p50Ms} ms  p99 ${t.elbow.p99Ms} ms  errors ${t.elbow.errors} non-2xx ${t.elbow.non2xx} empty ${t.elbow.emptyReplies}`],
     ['elbow_vs_echo', `${t.elbow_vs_echo} (goal ≥ 0.8); by server CPU per turn ${t.elbow_vs_echo_cpu} (echo ${t.echo.cpuMsPerTurn} ms, Elbow ${t.elbow.cpuMsPerTurn} ms)`],
+    ['durable echo', `${t.durable_echo.reqPerSec} req/s, ${t.durable_echo.cpuMsPerTurn} ms CPU per turn: echo / durable echo ${t.durable_echo_vs_echo_cpu}, durable echo / Elbow ${t.elbow_vs_durable_echo_cpu}`],
   ];
   for (const [name, s] of Object.entries<any>(r.search)) {
     rows.push([`decide ${name} (${s.articles})`, `p50 ${s.decide_p50_ms} ms  p99 ${s.decide_p99_ms} ms | MiniSearch p50 ${s.minisearch_p50_ms} p99 ${s.minisearch_p99_ms}`]);

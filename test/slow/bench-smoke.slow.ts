@@ -18,6 +18,7 @@ const REQUIRED = [
   'throughput.echo.reqPerSec', 'throughput.echo.p50Ms', 'throughput.echo.p99Ms', 'throughput.echo.errors', 'throughput.echo.non2xx',
   'throughput.elbow.reqPerSec', 'throughput.elbow.p50Ms', 'throughput.elbow.p99Ms', 'throughput.elbow.errors', 'throughput.elbow.non2xx',
   'throughput.elbow.cpuMsPerTurn', 'throughput.elbow_vs_echo',
+  'throughput.durable_echo.cpuMsPerTurn', 'throughput.durable_echo.errors', 'ratios.durable_echo_vs_echo_cpu', 'ratios.elbow_vs_durable_echo_cpu',
   'search.real.decide_p50_ms', 'search.real.decide_p99_ms', 'search.small.decide_p99_ms', 'search.large.decide_p99_ms',
   'search.real.minisearch_p50_ms', 'search.large.minisearch_p99_ms',
   'build.real_ms', 'build.small_ms', 'build.large_ms',
