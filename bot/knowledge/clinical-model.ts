@@ -1,5 +1,5 @@
 import type { Article } from './article.js';
-import { statesFailure } from './focus.js';
+import { requestsTask, statesFailure } from './focus.js';
 import { prepare } from './intents.js';
 import { ruleMatches, rulesOf, type Policy } from './policy.js';
 import { stem, tokenize } from './tokenize.js';
@@ -43,6 +43,12 @@ export const MODEL_TUNING = {
    * examples' leave-one-out accuracy; docs/quality.md "Tuning round q12k" shows how the training sets move with it.
    */
   declineAt: 0.9,
+  /**
+   * A rule's decline is overruled when the message states an EHR failure and P(clinical) is below this: "the unit
+   * isn't showing on the transfusion screen, hgb is 6" names a lab, but the question is the screen. Far below the
+   * lowest leave-one-out P of a clinical example that states a failure (0.27, docs/quality.md).
+   */
+  overruleBelow: 0.05,
 };
 
 /** Rule kinds of clinical.yml whose `match` examples are clinical questions, and whose `nomatch` ones are not. */
@@ -160,11 +166,20 @@ export function clinicalProbability(model: ClinicalModel, text: string, policy: 
 
 /**
  * True when the model finds a message clinical enough to decline although no phrase rule did: P(clinical) at least
- * MODEL_TUNING.declineAt, a drug, lab or condition named (an `item` rule of clinical.yml), no `ehr-task` rule matching
- * and no EHR failure stated (focus.yml `failure`: "the lasix order won't verify" is an EHR problem).
+ * MODEL_TUNING.declineAt, a drug, lab or condition named (an `item` rule of clinical.yml), no `ehr-task` rule matching,
+ * no EHR failure stated (focus.yml `failure`: "the lasix order won't verify" is an EHR problem) and no how-to request
+ * (focus.yml `task-request`: "how do i run a list of my patients on insulin" asks for a task, however clinical its words).
  */
 export function soundsClinical(model: ClinicalModel, raw: string, policy: Policy, threshold = MODEL_TUNING.declineAt): boolean {
   const text = prepare(raw);
   const any = (kind: string) => rulesOf(policy, 'clinical', kind).some((r) => ruleMatches(r, text));
-  return any('item') && !any('ehr-task') && !statesFailure(raw, policy) && clinicalProbability(model, raw, policy) >= threshold;
+  return any('item') && !any('ehr-task') && !statesFailure(raw, policy) && !requestsTask(raw, policy) && clinicalProbability(model, raw, policy) >= threshold;
+}
+
+/**
+ * True when a message some phrase rule declines is an EHR failure report by the model's reckoning: it states a
+ * failure (focus.yml) and P(clinical) is below MODEL_TUNING.overruleBelow. The decline is then not made.
+ */
+export function overrulesDecline(model: ClinicalModel, raw: string, policy: Policy): boolean {
+  return statesFailure(raw, policy) && clinicalProbability(model, raw, policy) < MODEL_TUNING.overruleBelow;
 }
