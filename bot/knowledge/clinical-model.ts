@@ -183,3 +183,37 @@ export function soundsClinical(model: ClinicalModel, raw: string, policy: Policy
 export function overrulesDecline(model: ClinicalModel, raw: string, policy: Policy): boolean {
   return statesFailure(raw, policy) && clinicalProbability(model, raw, policy) < MODEL_TUNING.overruleBelow;
 }
+
+/**
+ * kb:lint's floor for the leave-one-out accuracy of each list of clinical-examples.yml. A statistical model cannot
+ * get every sentence right, so a single miss is reported, not failed; a list falling below its floor means examples
+ * that contradict each other or a class the model no longer learns (docs/quality.md, "Tuning round q12k").
+ */
+export const MODEL_FLOOR: Record<Label, number> = { clinical: 0.85, ehr: 0.95 };
+
+/** Leave-one-out result of one list of the analysts' example file: accuracy and the sentences it got wrong. */
+export interface CrossCheck {
+  label: Label;
+  total: number;
+  correct: number;
+  accuracy: number;
+  misses: { file: string; text: string; probability: number }[];
+}
+
+/**
+ * Trains on everything, then labels each sentence of the `clinical:` and `ehr:` lists with a model that has not seen
+ * it (its counts taken out), as the decision would (clinical from MODEL_TUNING.declineAt up).
+ */
+export function crossCheckExamples(policy: Policy, articles: Article[]): CrossCheck[] {
+  const model = clinicalModelFor(policy, articles);
+  return (['clinical', 'ehr'] as const).map((label) => {
+    const misses: CrossCheck['misses'] = [];
+    const list = policy.modelExamples[label];
+    for (const e of list) {
+      const probability = clinicalProbability(model, e.text, policy, { text: e.text, label, source: e.file });
+      if ((probability >= MODEL_TUNING.declineAt) !== (label === 'clinical')) misses.push({ file: e.file, text: e.text, probability });
+    }
+    const correct = list.length - misses.length;
+    return { label, total: list.length, correct, accuracy: list.length === 0 ? 1 : correct / list.length, misses };
+  });
+}
