@@ -107,17 +107,39 @@ export function featuresOf(text: string, policy: Policy): Set<string> {
   return features;
 }
 
-const classCache = new WeakMap<Policy, Map<string, string | null>>();
+/**
+ * Memo of word classes and of training sentences' features, kept while the class vocabularies stay the same: a hot
+ * reload builds a new Policy object, and relearning ~1,400 unchanged sentences from scratch would cost ~100 ms.
+ */
+const memo = { signature: '', classes: new Map<string, string | null>(), features: new Map<string, Set<string>>() };
+const signatures = new WeakMap<Policy, string>();
 
-/** "#drug" when a word (or two words) is in the first class vocabulary that has it, else null; memoized per policy. */
+function memoFor(policy: Policy): typeof memo {
+  let signature = signatures.get(policy);
+  if (signature === undefined) signatures.set(policy, (signature = policy.classFeatures.map((c) => `${c.name}=${c.regex.source}`).join('\n')));
+  if (memo.signature !== signature) Object.assign(memo, { signature, classes: new Map(), features: new Map() });
+  return memo;
+}
+
+/** "#drug" when a word (or two words) is in the first class vocabulary that has it, else null; memoized. */
 function classOf(word: string, policy: Policy): string | null {
-  let cache = classCache.get(policy);
-  if (!cache) classCache.set(policy, (cache = new Map()));
-  let found = cache.get(word);
+  const { classes } = memoFor(policy);
+  let found = classes.get(word);
   if (found === undefined) {
     const hit = policy.classFeatures.find((c) => c.regex.test(word));
     found = hit ? `#${hit.name}` : null;
-    if (cache.size < 100_000) cache.set(word, found);
+    if (classes.size < 100_000) classes.set(word, found);
+  }
+  return found;
+}
+
+/** featuresOf for a training sentence, memoized (see memo). */
+function trainingFeatures(text: string, policy: Policy): Set<string> {
+  const { features } = memoFor(policy);
+  let found = features.get(text);
+  if (!found) {
+    found = featuresOf(text, policy);
+    if (features.size < 20_000) features.set(text, found);
   }
   return found;
 }
@@ -128,7 +150,7 @@ export function trainModel(examples: TrainingExample[], policy: Policy): Clinica
   const seen = new Set<string>();
   for (const e of examples) {
     const counts = model.counts[e.label];
-    for (const f of featuresOf(e.text, policy)) {
+    for (const f of trainingFeatures(e.text, policy)) {
       counts.set(f, (counts.get(f) ?? 0) + 1);
       model.totals[e.label]++;
       seen.add(f);
@@ -149,7 +171,7 @@ export function clinicalModelFor(policy: Policy, articles: Article[]): ClinicalM
  */
 export function clinicalProbability(model: ClinicalModel, text: string, policy: Policy, without?: TrainingExample): number {
   const features = featuresOf(text, policy);
-  const removed = without ? featuresOf(without.text, policy) : undefined;
+  const removed = without ? trainingFeatures(without.text, policy) : undefined;
   const a = MODEL_TUNING.smoothing;
   const denominator = (label: Label) => model.totals[label] - (without?.label === label ? removed!.size : 0) + a * model.vocabulary;
   const dc = denominator('clinical'), de = denominator('ehr');
