@@ -30,7 +30,7 @@ runMain(() => {
     const checks = crossCheckExamples(policy, articles);
     for (const c of checks) for (const m of c.misses) console.log(`info  ${path.basename(m.file)}  ${c.label}: "${m.text}": leave-one-out P(clinical) ${m.probability.toFixed(2)}`);
     const low = checks.filter((c) => c.accuracy < MODEL_FLOOR[c.label]);
-    for (const c of low) console.log(`error  clinical model: ${c.label} examples ${c.correct}/${c.total} right when left out (${percent(c.accuracy)}), below the floor of ${percent(MODEL_FLOOR[c.label])}: add examples of the missed kinds (docs/quality.md)`);
+    for (const c of low) console.log(`error  clinical model: ${c.label} examples ${c.correct}/${c.total} right when left out (${percent(c.accuracy)}), below the floor of ${percent(MODEL_FLOOR[c.label])}: check the sentences listed above for a wrong list, or add examples of the missed kinds (docs/quality.md)`);
     if (low.length > 0) {
       process.stderr.write('the clinical-advice classifier is below its leave-one-out floor\n');
       process.exit(1);

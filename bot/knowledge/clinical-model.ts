@@ -30,8 +30,9 @@ export interface ClinicalModel {
   vocabulary: number;
 }
 
-/** Additive (Laplace) smoothing of the feature counts: how much an unseen feature counts in each class. */
+/** Settings of the model and of its use in decide(); measured in docs/quality.md, "Tuning round q12k". */
 export const MODEL_TUNING = {
+  /** Additive (Laplace) smoothing of the feature counts: how much a feature one class never showed still counts. */
   smoothing: 0.25,
   /**
    * At most this many article titles and questions are learned from (an even spread over the articles): a few
@@ -44,8 +45,8 @@ export const MODEL_TUNING = {
    */
   declineAt: 0.9,
   /**
-   * A rule's decline is overruled when the message states an EHR failure and P(clinical) is below this: "the unit
-   * isn't showing on the transfusion screen, hgb is 6" names a lab, but the question is the screen. Far below the
+   * A rule's decline is overruled when the message states an EHR failure and P(clinical) is below this: "the troponin
+   * of 0.4 isn't showing in results review" names a lab value, but the question is the screen. Far below the
    * lowest leave-one-out P of a clinical example that states a failure (0.27, docs/quality.md).
    */
   overruleBelow: 0.05,
