@@ -9,7 +9,10 @@ import { loadNotices } from '../bot/knowledge/notices.js';
 import { loadSynonyms } from '../bot/knowledge/synonyms.js';
 import { loadPolicy } from '../bot/knowledge/policy.js';
 import { checkPolicyExamples } from '../bot/knowledge/policy-check.js';
+import { crossCheckExamples, MODEL_FLOOR } from '../bot/knowledge/clinical-model.js';
 import { knowledgePaths, runMain } from './cli.js';
+
+const percent = (x: number) => `${(x * 100).toFixed(1)} %`;
 
 runMain(() => {
   const { knowledgeDir } = knowledgePaths();
@@ -23,6 +26,15 @@ runMain(() => {
       process.stderr.write(`${failures.length} policy example(s) disagree with the classifier\n`);
       process.exit(1);
     }
+    // The clinical-advice classifier: leave-one-out accuracy of each example list, failed below its floor.
+    const checks = crossCheckExamples(policy, articles);
+    for (const c of checks) for (const m of c.misses) console.log(`info  ${path.basename(m.file)}  ${c.label}: "${m.text}": leave-one-out P(clinical) ${m.probability.toFixed(2)}`);
+    const low = checks.filter((c) => c.accuracy < MODEL_FLOOR[c.label]);
+    for (const c of low) console.log(`error  clinical model: ${c.label} examples ${c.correct}/${c.total} right when left out (${percent(c.accuracy)}), below the floor of ${percent(MODEL_FLOOR[c.label])}: check the sentences listed above for a wrong list, or add examples of the missed kinds (docs/quality.md)`);
+    if (low.length > 0) {
+      process.stderr.write('the clinical-advice classifier is below its leave-one-out floor\n');
+      process.exit(1);
+    }
     const rules = [...policy.rules.values()].reduce((n, r) => n + r.length, 0);
     const articleIds = new Set(articles.map((a) => a.id));
     const unknown = [...policy.rules.values()].flat().filter((r) => r.article !== undefined && !articleIds.has(r.article));
@@ -33,7 +45,7 @@ runMain(() => {
     const now = new Date();
     const stale = articles.filter((a) => isStale(a, now));
     for (const a of stale) console.log(`warning  ${a.id}.md  reviewed: ${a.reviewed} is older than 365 days`);
-    console.log(`ok  ${articles.length} articles, ${synonyms.size} synonym rules, ${rules} policy rules, ${notices.notices.length} notices, ${stale.length} stale`);
+    console.log(`ok  ${articles.length} articles, ${synonyms.size} synonym rules, ${rules} policy rules, ${notices.notices.length} notices, ${stale.length} stale; clinical model leave-one-out ${checks.map((c) => `${c.label} ${percent(c.accuracy)}`).join(', ')}`);
   } catch (err) {
     if (err instanceof KnowledgeError) {
       process.stderr.write(`${err.message}\n`);

@@ -43,6 +43,10 @@ const PolicyFileSchema = z
     groups: z.record(z.string(), z.array(z.coerce.string()).min(1)).optional(),
     word_classes: z.array(WordClassSchema).optional(),
     examples: Examples.optional(),
+    // The clinical-advice classifier's own example sentences (clinical-examples.yml) and the vocabularies it sees as classes.
+    class_features: z.array(z.string().regex(/^[a-z_]+$/)).optional(),
+    clinical: z.array(z.coerce.string().trim().min(1, 'is an empty example')).optional(),
+    ehr: z.array(z.coerce.string().trim().min(1, 'is an empty example')).optional(),
   })
   .strict();
 
@@ -81,8 +85,18 @@ export interface Policy {
   listExamples: Map<string, { match: string[]; nomatch: string[] }>;
   /** The plain words of every vocabulary (drug names, lab names...), which spelling correction may correct to. */
   vocabularyWords: Set<string>;
+  /** The clinical-advice classifier's example sentences of each class (clinical-examples.yml), with their file. */
+  modelExamples: { clinical: ModelExample[]; ehr: ModelExample[] };
+  /** Vocabularies whose words the classifier also sees as their class ("lasix" -> a drug): name and whole-word test. */
+  classFeatures: { name: string; regex: RegExp }[];
   /** The policy directory it came from. */
   dir: string;
+}
+
+/** One example sentence of the clinical-advice classifier and the file it is written in. */
+export interface ModelExample {
+  file: string;
+  text: string;
 }
 
 /** True when the rule fires on the prepared text. */
@@ -158,7 +172,20 @@ export function loadPolicy(dir: string): Policy {
   const taskWords = new Set<string>();
   const wordClasses: WordClass[] = [];
   const listExamples = new Map<string, { match: string[]; nomatch: string[] }>();
+  const modelExamples: Policy['modelExamples'] = { clinical: [], ehr: [] };
+  const classFeatures: Policy['classFeatures'] = [];
+  const labelled = new Map<string, string>();
   for (const [file, data] of parsed) {
+    for (const name of data.class_features ?? []) classFeatures.push({ name, regex: compile(file, `class_features.${name}`, `^(?:{${name}})$`) });
+    for (const label of ['clinical', 'ehr'] as const) {
+      for (const text of data[label] ?? []) {
+        const key = text.toLowerCase();
+        const before = labelled.get(key);
+        if (before !== undefined) problems.push({ file, field: label, message: `"${text}" is listed twice${before === label ? '' : ' (as clinical and as ehr)'}` });
+        labelled.set(key, label);
+        modelExamples[label].push({ file, text });
+      }
+    }
     const name = path.basename(file, '.yml');
     const seen = new Set<string>();
     rules.set(
@@ -193,7 +220,7 @@ export function loadPolicy(dir: string): Policy {
     }
   }
   if (problems.length > 0) throw new KnowledgeError(problems);
-  return { rules, filler, offTopic, taskWords, wordClasses, listExamples, vocabularyWords, dir };
+  return { rules, filler, offTopic, taskWords, wordClasses, listExamples, vocabularyWords, modelExamples, classFeatures, dir };
 }
 
 /** The policy shipped with the code (knowledge/policy beside this repository), for knowledge dirs that have none. */
