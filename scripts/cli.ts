@@ -42,6 +42,11 @@ export function openKnowledgeOrExit(): KnowledgeBase {
 
 /** Runs a CLI main function; prints the error and exits 1 on failure. */
 export function runMain(main: () => Promise<void> | void): void {
+  // A reader that stops early (`| head`) closes the pipe: that ends the output, it is not a failure of the command.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
   Promise.resolve()
     .then(main)
     .catch((err) => {
