@@ -172,8 +172,12 @@ async function experimentMain(name: string): Promise<void> {
     await startOnly(serverEnv(dataDir));
     const runs: Array<{ variant: string; reqPerSec: number; p50Ms: number; p99Ms: number; cpuMsPerTurn: number; statementsPerTurn?: Record<string, number> }> = [];
     // log-info: production logging (one pino line per turn, redacted) to a discarded stdout, vs silent.
+    // malloc-arena-N: glibc's MALLOC_ARENA_MAX=N, as `npm start` sets it (docs/performance.md), vs glibc's default.
+    const arenas = /^malloc-arena-(\d+)$/.exec(name)?.[1];
     const envOf = (variant: string): Record<string, string> =>
-      variant === 'log-info' ? { LOG_LEVEL: 'info', BENCH_EXPERIMENT: 'count' } : { BENCH_EXPERIMENT: variant };
+      variant === 'log-info' ? { LOG_LEVEL: 'info', BENCH_EXPERIMENT: 'count' }
+        : variant === name && arenas ? { BENCH_EXPERIMENT: 'count', MALLOC_ARENA_MAX: arenas }
+          : { BENCH_EXPERIMENT: variant };
     for (const variant of ['count', name, 'count', name]) {
       progress(variant, `Elbow with experiment ${variant}`);
       const r = await serverRun('elbow-server.ts', { ...serverEnv(dataDir), ...envOf(variant) });

@@ -2,7 +2,7 @@ import type { AskerRole } from './article.js';
 import { asksForPerson, describesCurrentProblem, isClinicalQuestion, leansClinical, smalltalkKind, urgencyOf, type SmalltalkKind } from './intents.js';
 import type { KnowledgeBase } from './knowledge-base.js';
 import { isOffTopicWord, normalize } from './normalize.js';
-import { search, type SearchHit } from './search.js';
+import { search, searchOne, type SearchHit } from './search.js';
 import { requestsTask, statesFailure } from './focus.js';
 import { respell } from './spelling.js';
 import { overrulesDecline, soundsClinical } from './clinical-model.js';
@@ -160,7 +160,7 @@ export function decide(kb: KnowledgeBase, rawText: string, options: DecideOption
   const found = query.groups.length > 0 ? search(kb, query, { role: options.role, limit: systemRisk ? 10 : 5, groupFactors }) : [];
   // A risk rule that names its article (records disagree -> patient safety) wants that one, when search surfaces it at
   // all, and no other urgent article (a label mismatch is not a downtime).
-  const urgentHit = !systemRisk ? undefined : situationArticle ? namedHit(kb, found, situationArticle, () => search(kb, query, { role: options.role, limit: kb.articles.length, groupFactors })) : urgentArticle(kb, found);
+  const urgentHit = !systemRisk ? undefined : situationArticle ? namedHit(kb, found, situationArticle, () => searchOne(kb, query, situationArticle, { role: options.role, groupFactors })) : urgentArticle(kb, found);
   // A past or not-urgent risk still names its article: answered when search offers it among the first three.
   const recalled = systemRisk || !situationArticle ? undefined : found.slice(0, 3).find((h) => h.id === situationArticle);
   const lead = urgentHit ?? recalled;
@@ -234,13 +234,13 @@ function closestPhrasing(hits: SearchHit[]): SearchHit | undefined {
 }
 
 /**
- * The hit of the article a matched risk rule names: from the first hits, else from a search of every article (an
+ * The hit of the article a matched risk rule names: from the first hits, else scored on its own (`searchOne`; an
  * outage worded "every screen went white" shares no word with the downtime article's title), else an empty hit,
  * because the situation, not the wording, says which article helps.
  */
-function namedHit(kb: KnowledgeBase, found: SearchHit[], id: string, searchAll: () => SearchHit[]): SearchHit | undefined {
+function namedHit(kb: KnowledgeBase, found: SearchHit[], id: string, searchNamed: () => SearchHit | undefined): SearchHit | undefined {
   if (!kb.byId.has(id)) return undefined;
-  const hit = found.find((h) => h.id === id) ?? searchAll().find((h) => h.id === id);
+  const hit = found.find((h) => h.id === id) ?? searchNamed();
   return hit ?? { id, score: found[0]?.score ?? 1, coverage: 0, similarity: 0, informative: { matched: 0, matchedWeight: 0, missedWeight: 0, unknown: 0 } };
 }
 

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import lunr from 'lunr';
 import type { Article } from './article.js';
+import { shareBodyText } from './body.js';
 import { buildIndex, shareEmptyMetadata } from './index-builder.js';
 import { loadArticles } from './load.js';
 import { compactIndexOf, indexFromCompact, type CompactIndex } from './index-file.js';
@@ -151,7 +152,8 @@ export function saveKnowledgeBase(kb: KnowledgeBase | SavedKnowledgeBase, file: 
 /** A served (compacted) knowledge base from the saved file's contents; throws if they are not a valid saved index. */
 export function knowledgeBaseFromSaved(data: SavedKnowledgeBase, synonyms: SynonymMap, policy: Policy = defaultPolicy()): KnowledgeBase {
   if (data.version !== SERIALIZED_VERSION || !Array.isArray(data.articles) || typeof data.index !== 'object' || data.index === null) throw new Error('unknown format');
-  const kb = fromIndex(data.articles, synonyms, indexFromCompact(data.index), data.sourceHash, new Date(data.builtAt), policy);
+  // One copy of each article's text: the parsed file holds the shown parts again beside the body.
+  const kb = fromIndex(data.articles.map(shareBodyText), synonyms, indexFromCompact(data.index), data.sourceHash, new Date(data.builtAt), policy);
   compactLunrIndex(kb.index);
   return kb;
 }

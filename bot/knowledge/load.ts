@@ -4,7 +4,7 @@ import matter from 'gray-matter';
 import YAML from 'yaml';
 import { z } from 'zod';
 import type { Article } from './article.js';
-import { parseBody } from './body.js';
+import { parseBody, shareBodyText } from './body.js';
 
 /** One problem found in an article: the file, the field and what is wrong. */
 export interface ArticleProblem {
@@ -72,7 +72,7 @@ export function parseArticle(file: string, text: string): { article?: Article; i
   if (body.steps.length === 0) problems.push({ file, field: 'body', message: 'missing a "## Steps" section with a numbered list' });
   if (problems.length > 0) return { id, problems };
   return {
-    article: { ...fm.data, ...body, body: parsed.content.trim(), file },
+    article: shareBodyText({ ...fm.data, ...body, body: parsed.content.trim(), file }),
     id,
     problems,
   };

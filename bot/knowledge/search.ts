@@ -4,7 +4,7 @@ import type { KnowledgeBase } from './knowledge-base.js';
 import { fieldText } from './index-builder.js';
 import { isOffTopicWord, type NormalizedQuery } from './normalize.js';
 import { ScoreFloor } from './score-floor.js';
-import { termSearch, type TermClause } from './term-search.js';
+import { termMatchOf, termSearch, type TermClause, type TermMatch } from './term-search.js';
 import { isEnglishWord } from './spelling.js';
 import { stem } from './tokenize.js';
 
@@ -250,43 +250,74 @@ function clausesFor(searchable: GroupTerms[]): TermClause[] {
   return clauses;
 }
 
+/** A query's groups resolved for search: what every hit of it is scored against. */
+interface Prepared {
+  groups: GroupTerms[];
+  searchable: GroupTerms[];
+  totalWeight: number;
+  clauses: TermClause[];
+}
+
+function prepareQuery(kb: KnowledgeBase, query: NormalizedQuery, options: SearchOptions): Prepared | undefined {
+  const groups = resolveGroups(kb, query, options.groupFactors);
+  const searchable = groups.filter((g) => g.terms.length > 0);
+  if (searchable.length === 0) return undefined;
+  const totalWeight = groups.reduce((sum, g) => sum + g.weight, 0) || 1;
+  return { groups, searchable, totalWeight, clauses: clausesFor(searchable) };
+}
+
+/** One term match as a hit before the phrasing boost: its score weighted by coverage and role. */
+function hitOf(kb: KnowledgeBase, { groups, totalWeight }: Prepared, options: SearchOptions, result: TermMatch): SearchHit {
+  const w = SEARCH_TUNING.coverageWeight;
+  const metadata = result.matched();
+  const covered = groups.reduce((sum, g) => sum + g.weight * groupCredit(g, metadata), 0);
+  const coverage = covered / totalWeight;
+  const article = kb.byId.get(result.ref);
+  const roleFactor =
+    options.role && options.role !== 'other' && article && !article.roles.includes(options.role) && !article.roles.includes('everyone')
+      ? SEARCH_TUNING.otherRoleFactor
+      : 1;
+  const score = result.score * (1 - w + w * coverage) * roleFactor;
+  return { id: result.ref, score, coverage, similarity: 0, informative: informativeMatch(groups, metadata) };
+}
+
+/** A hit with the phrasing boost applied. */
+function withPhrasing(kb: KnowledgeBase, { searchable, totalWeight }: Prepared, hit: SearchHit): SearchHit {
+  const similarity = phrasingSimilarity(kb, searchable, totalWeight, cacheOf(kb).phrasings.get(hit.id) ?? []);
+  return { ...hit, score: hit.score * (1 + SEARCH_TUNING.questionBoost * similarity), similarity };
+}
+
 /** Ranks articles for a normalized query. Never throws on user text: queries use lunr's term API. */
 export function search(kb: KnowledgeBase, query: NormalizedQuery, options: SearchOptions = {}): SearchHit[] {
   const limit = options.limit ?? 5;
-  const groups = resolveGroups(kb, query, options.groupFactors);
-  const searchable = groups.filter((g) => g.terms.length > 0);
-  if (searchable.length === 0) return [];
-  const totalWeight = groups.reduce((sum, g) => sum + g.weight, 0) || 1;
-
-  const clauses = clausesFor(searchable);
-
-  const w = SEARCH_TUNING.coverageWeight;
+  const prepared = prepareQuery(kb, query, options);
+  if (!prepared) return [];
   const depth = Math.max(limit, SEARCH_TUNING.rerankDepth);
   // Coverage and role factors are ≤ 1, so once raw scores fall below the depth-th adjusted score, stop (same results).
   const floor = new ScoreFloor(depth);
   const hits: SearchHit[] = [];
-  const matches = termSearch(kb.index, clauses);
+  const matches = termSearch(kb.index, prepared.clauses);
   for (let next = matches.next(); !next.done; next = matches.next()) {
-    const result = next.value;
-    if (floor.excludes(result.score)) break;
-    const metadata = result.matched();
-    const covered = groups.reduce((sum, g) => sum + g.weight * groupCredit(g, metadata), 0);
-    const coverage = covered / totalWeight;
-    const article = kb.byId.get(result.ref);
-    const roleFactor =
-      options.role && options.role !== 'other' && article && !article.roles.includes(options.role) && !article.roles.includes('everyone')
-        ? SEARCH_TUNING.otherRoleFactor
-        : 1;
-    const score = result.score * (1 - w + w * coverage) * roleFactor;
-    floor.add(score);
-    hits.push({ id: result.ref, score, coverage, similarity: 0, informative: informativeMatch(groups, metadata) });
+    if (floor.excludes(next.value.score)) break;
+    const hit = hitOf(kb, prepared, options, next.value);
+    floor.add(hit.score);
+    hits.push(hit);
   }
   // The phrasing boost at most doubles a score: re-ranking the leading hits is enough and keeps search cheap.
   hits.sort(byScore);
-  const phrasings = cacheOf(kb).phrasings;
-  const reranked = hits.slice(0, depth).map((hit) => {
-    const similarity = phrasingSimilarity(kb, searchable, totalWeight, phrasings.get(hit.id) ?? []);
-    return { ...hit, score: hit.score * (1 + SEARCH_TUNING.questionBoost * similarity), similarity };
-  });
-  return reranked.sort(byScore).slice(0, limit);
+  return hits
+    .slice(0, depth)
+    .map((hit) => withPhrasing(kb, prepared, hit))
+    .sort(byScore)
+    .slice(0, limit);
+}
+
+/**
+ * The hit of article `id` as `search` with no limit would give it (every match re-ranked), or undefined when the
+ * article matches nothing. Scores that one article only: ranking every article of a large base to find one is slow.
+ */
+export function searchOne(kb: KnowledgeBase, query: NormalizedQuery, id: string, options: Omit<SearchOptions, 'limit'> = {}): SearchHit | undefined {
+  const prepared = prepareQuery(kb, query, options);
+  const match = prepared && termMatchOf(kb.index, prepared.clauses, id);
+  return match && withPhrasing(kb, prepared, hitOf(kb, prepared, options, match));
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
+import { shareBodyText } from '../../bot/knowledge/body.js';
 import { KnowledgeError, loadArticles, parseArticle } from '../../bot/knowledge/load.js';
 
 /** A valid article file; `overrides` replace front-matter lines by key, `body` replaces the body. */
@@ -131,5 +132,21 @@ describe('knowledge/load', () => {
       expect(a.steps.length, a.id).to.be.greaterThan(0);
       expect(a.questions.length, a.id).to.be.greaterThan(0);
     }
+  });
+});
+
+describe('knowledge/body: shareBodyText', () => {
+  it('keeps every shown part of the real articles as it was (slices of the body have the same text)', () => {
+    const articles = loadArticles(path.resolve('knowledge/articles'));
+    const copies = articles.map((a) => structuredClone(a));
+    articles.forEach(shareBodyText);
+    expect(articles).to.deep.equal(copies);
+    // The parts really are in the bodies (else nothing is shared): the quick answer always is.
+    expect(articles.every((a) => a.body.includes(a.quickAnswer))).to.equal(true);
+  });
+
+  it('leaves a part that is not word for word in the body, and empty parts, as they are', () => {
+    const article = { body: 'Quick.\n\n## Steps\n1. Open **it**.', quickAnswer: 'Quick.', steps: ['Open it.'], roleSections: { nurse: '' }, stillStuck: '' };
+    expect(shareBodyText(article)).to.deep.equal({ body: article.body, quickAnswer: 'Quick.', steps: ['Open it.'], roleSections: { nurse: '' }, stillStuck: '' });
   });
 });
