@@ -163,9 +163,10 @@ export async function pgliteTemplate(): Promise<string> {
   const dir = path.join(os.tmpdir(), `elbow-template-${templateKey()}`);
   if (!fs.existsSync(path.join(dir, 'ready'))) {
     const building = fs.mkdtempSync(path.join(os.tmpdir(), 'elbow-template-building-'));
+    const started = performance.now();
     const db = await openDb({ dataDir: building });
     await db.close();
-    fs.writeFileSync(path.join(building, 'ready'), '');
+    fs.writeFileSync(path.join(building, 'ready'), `${Math.round(performance.now() - started)}\n`); // read by templateFirstStartMs()
     try {
       fs.renameSync(building, dir);
     } catch {
@@ -174,6 +175,15 @@ export async function pgliteTemplate(): Promise<string> {
   }
   process.env[TEMPLATE_ENV] = dir;
   return dir;
+}
+
+/**
+ * How long the template's first start (PGlite's initdb and every migration, on an empty DATA_DIR) took when it was
+ * made, in ms; undefined for a template made before this was recorded.
+ */
+export async function templateFirstStartMs(): Promise<number | undefined> {
+  const ms = Number.parseInt(fs.readFileSync(path.join(await pgliteTemplate(), 'ready'), 'utf8'), 10);
+  return Number.isFinite(ms) ? ms : undefined;
 }
 
 /** Changes whenever what a fresh database holds could change: migrations, store code, PGlite itself. */
