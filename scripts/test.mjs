@@ -15,22 +15,26 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-/** The costliest test files, most CPU first (per file: `/usr/bin/time npx mocha FILE`); the rest follow by name. */
+/**
+ * The costliest test files, most first (per file: CPU from `/usr/bin/time npx mocha FILE`, ties broken by wall time
+ * in a full parallel run: a file that waits on child processes should not start last); the rest follow by name.
+ */
 const FIRST = [
-  'test/reliability/faults.test.ts',
   'test/reliability/shutdown.test.ts',
+  'test/reliability/faults.test.ts',
   'test/web/hot-reload.test.ts',
-  'test/reliability/fuzz.test.ts',
-  'test/analytics/kb-gaps-cli.test.ts',
-  'test/reliability/limits.test.ts',
-  'test/browser/admin-notices.test.ts',
-  'test/scripts/build.test.ts',
-  'test/scripts/cli.test.ts',
-  'test/store/durability.test.ts',
   'test/notices/bursts.test.ts',
-  'test/reliability/identity.test.ts',
+  'test/reliability/fuzz.test.ts',
+  'test/browser/admin-notices.test.ts',
   'test/browser/directline.test.ts',
+  'test/scripts/cli.test.ts',
+  'test/analytics/kb-gaps-cli.test.ts',
   'test/browser/pages.test.ts',
+  'test/knowledge/lunr-builder.test.ts',
+  'test/reliability/limits.test.ts',
+  'test/reliability/identity.test.ts',
+  'test/scripts/build.test.ts',
+  'test/notices/owner-digest.test.ts',
 ];
 
 /** Every test file under test/, FIRST first. */

@@ -160,8 +160,7 @@ describe('Faults: a corrupt serialized index at start-up', () => {
     return file;
   };
   beforeEach(async () => {
-    // Pre-migrated (the app test below opens the database here): an empty directory would pay PGlite's initdb.
-    dataDir = (await freshDataDir()).dir;
+    dataDir = (await freshDataDir({ empty: true })).dir; // the index tests need only the directory
   });
   afterEach(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
@@ -179,6 +178,9 @@ describe('Faults: a corrupt serialized index at start-up', () => {
   }
 
   it('does not stop the app from starting and answering', async () => {
+    // Pre-migrated, as the app opens the database here: an empty directory would pay PGlite's initdb.
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    dataDir = (await freshDataDir()).dir;
     corruptIndex(variants[0][1]);
     const app = await startTestApp({ DATA_DIR: dataDir });
     try {

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { teamsMessage } from '../helpers/app.js';
+import { freshDataDir, type FreshDataDir } from '../helpers/engines.js';
 import { freePort } from '../helpers/ports.js';
 
 /** Resolves once the child's stdout carries the JSON log line with this message (no polling). */
@@ -22,6 +23,7 @@ describe('scripts/build.mjs: the bundled server that npm start runs', function (
   this.timeout(180_000);
   let child: ChildProcess | undefined;
   let tmp: string;
+  let data: FreshDataDir | undefined;
   let stderr = '';
   before(() => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'elbow-build-'));
@@ -29,6 +31,7 @@ describe('scripts/build.mjs: the bundled server that npm start runs', function (
   after(() => {
     if (child && child.exitCode === null) child.kill('SIGKILL');
     fs.rmSync(tmp, { recursive: true, force: true });
+    data?.remove();
   });
 
   it('builds one server bundle and one worker bundle, with the assets their code reads beside them', () => {
@@ -45,9 +48,12 @@ describe('scripts/build.mjs: the bundled server that npm start runs', function (
   it('starts from dist/, answers a Teams question, and rebuilds its index in the worker bundle on an article edit', async () => {
     const knowledgeDir = path.join(tmp, 'knowledge');
     fs.cpSync(path.resolve('knowledge'), knowledgeDir, { recursive: true });
+    // A pre-migrated PGlite copy: PGlite's first start (initdb) costs ~8 s of CPU; the server still reads dist/'s
+    // migrations to check that each one is applied.
+    data = await freshDataDir();
     const port = await freePort();
     child = spawn(process.execPath, ['--no-deprecation', 'dist/bot/index.js'], {
-      env: { ...process.env, PORT: String(port), DATA_DIR: path.join(tmp, 'data'), KNOWLEDGE_DIR: knowledgeDir, HOT_RELOAD: 'true', LOG_LEVEL: 'info', MicrosoftAppId: '', DATABASE_URL: '' },
+      env: { ...process.env, PORT: String(port), DATA_DIR: data.dir, KNOWLEDGE_DIR: knowledgeDir, HOT_RELOAD: 'true', LOG_LEVEL: 'info', MicrosoftAppId: '', DATABASE_URL: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
