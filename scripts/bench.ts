@@ -3,7 +3,7 @@
  *
  * Measures, in one run on one machine: turn throughput of Elbow vs an echo bot on the same stack, decide()
  * latency on the real and on synthetic 1k / 10k knowledge bases, index build and start-up times, memory,
- * and the MiniSearch peer. --json prints one JSON object on stdout; --quick is the ≤ 30 s CI form (3 s load,
+ * and the MiniSearch peer. --json prints one JSON object on stdout; --quick is the CI form (~70 s on 2 quiet cores; 3 s load,
  * fewer questions, 300 / 1,000-article synthetic bases instead of 1,000 / 10,000).
  * --profile instead CPU-profiles the Elbow child during the load (kept in data/bench-elbow.cpuprofile) and
  * prints where a turn's time goes; --experiment NAME compares Elbow as is with a what-if change
@@ -218,7 +218,10 @@ async function main(): Promise<void> {
     progress('echo', 'throughput: echo bot (the floor)');
     const echo = await serverRun('echo-server.ts', {});
     progress('durable_echo', 'throughput: durable echo bot (the echo plus user and conversation state committed before each reply)');
-    const durableEcho = await serverRun('durable-echo-server.ts', { DATA_DIR: path.join(work, 'durable-echo-data') });
+    // Its own database: a copy of the one Elbow's run left (closed by now, migrated), so no second initdb.
+    const durableDataDir = path.join(work, 'durable-echo-data');
+    fs.cpSync(dataDir, durableDataDir, { recursive: true });
+    const durableEcho = await serverRun('durable-echo-server.ts', { DATA_DIR: durableDataDir });
     progress('npm_start', '`npm start` (compiled JavaScript) until /healthz, then /readyz, answers: fresh DATA_DIR, then restarts');
     const npmStart = await measureStartups(quick ? 1 : 3, { KNOWLEDGE_DIR: knowledgeDir });
     const npmStartExistingMs = round(Math.min(...npmStart.existing.map((t) => t.healthzMs)), 0);

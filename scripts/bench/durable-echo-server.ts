@@ -4,23 +4,12 @@
  * storage (DbStorage: PGlite under DATA_DIR with its read cache, group commit), both saved before the turn ends,
  * as Elbow's bot does. No knowledge base, cards, analytics or logging. Elbow's CPU per turn is compared with it too,
  * to tell what durability costs from what Elbow's own work costs (docs/performance.md).
- * Run as a benchmark child: reports {type:'ready', url} over IPC, answers {type:'memory'}, stops on {type:'stop'}.
+ * Run as a benchmark child (bot-server.ts).
  */
-import type { AddressInfo } from 'node:net';
-import {
-  ActivityHandler,
-  CloudAdapter,
-  ConfigurationBotFrameworkAuthentication,
-  ConfigurationServiceClientCredentialFactory,
-  ConversationState,
-  MessageFactory,
-  UserState,
-  type TurnContext,
-} from 'botbuilder';
-import restify, { type Request, type Response } from 'restify';
+import { ActivityHandler, ConversationState, MessageFactory, UserState, type TurnContext } from 'botbuilder';
 import { DbStorage } from '../../bot/store/bot-storage.js';
 import { openDb } from '../../bot/store/open.js';
-import { onParent, serveMeasurements, tellParent } from './ipc.js';
+import { serveBot } from './bot-server.js';
 
 const dataDir = process.env.DATA_DIR;
 if (!dataDir) throw new Error('durable-echo-server needs DATA_DIR');
@@ -51,21 +40,4 @@ class DurableEchoBot extends ActivityHandler {
   }
 }
 
-const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}, new ConfigurationServiceClientCredentialFactory({})));
-const bot = new DurableEchoBot();
-const server = restify.createServer({ name: 'durable-echo', handleUncaughtExceptions: false });
-server.use(restify.plugins.bodyParser({ mapParams: false }));
-server.post('/api/messages', async (req: Request, res: Response) => {
-  await adapter.process(req, res, (context) => bot.run(context));
-});
-
-server.listen(0, '127.0.0.1', () => {
-  const { port } = server.address() as AddressInfo;
-  tellParent({ type: 'ready', url: `http://127.0.0.1:${port}`, memory: process.memoryUsage() });
-});
-serveMeasurements();
-onParent('stop', () => {
-  server.close(() => {
-    void db.close().finally(() => process.exit(0));
-  });
-});
+serveBot('durable-echo', new DurableEchoBot(), () => db.close());

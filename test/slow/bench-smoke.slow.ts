@@ -32,13 +32,13 @@ const REQUIRED = [
 ];
 
 describe('npm run bench -- --quick --json (CI smoke)', function () {
-  this.timeout(90_000);
+  this.timeout(180_000);
   let report: Record<string, unknown>;
 
   before(async () => {
     const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/bench.ts', '--quick', '--json'], {
       cwd: ROOT,
-      timeout: 88_000,
+      timeout: 170_000,
       maxBuffer: 16 * 1024 * 1024,
     });
     const lines = stdout.trim().split('\n');
