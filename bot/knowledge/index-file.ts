@@ -9,7 +9,7 @@
  */
 import os from 'node:os';
 import lunr from 'lunr';
-import { adoptTermIndex, termIndexOf, type FieldPostings } from './term-search.js';
+import { adoptTermIndex, termIndexOf, type FieldPostings } from './term-index.js';
 
 /** The saved form of an index's term-search data. */
 export interface CompactIndex {

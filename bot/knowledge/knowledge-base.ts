@@ -10,7 +10,7 @@ import { compactIndexOf, indexFromCompact, type CompactIndex } from './index-fil
 import { clinicalModelFor, type ClinicalModel } from './clinical-model.js';
 import { defaultPolicy, policyFiles, policyFor, type Policy } from './policy.js';
 import { loadSynonyms, type SynonymMap } from './synonyms.js';
-import { compactLunrIndex, compileTermIndex, forEachTermSpread } from './term-search.js';
+import { compactLunrIndex, compileTermIndex, forEachTermSpread } from './term-index.js';
 
 /** Everything search needs: the articles, the synonym map and the lunr index over them. */
 export interface KnowledgeBase {
@@ -162,7 +162,7 @@ export function knowledgeBaseFromSaved(data: SavedKnowledgeBase, synonyms: Synon
 export type KnowledgeSource = 'serialized' | 'built' | 'rebuilt-corrupt' | 'rebuilt-stale';
 
 /**
- * The served index keeps only what search reads (term-search.ts compact postings): lunr's own postings and
+ * The served index keeps only what search reads (term-index.ts compiled postings): lunr's own postings and
  * field vectors are dropped, so the returned `kb.index` cannot be lunr-queried or turned into lunr's JSON.
  * Loads the serialized index when it is newer than every source file and matches their hash;
  * otherwise (missing, stale or corrupt) rebuilds from the articles and rewrites it.

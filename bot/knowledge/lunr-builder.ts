@@ -5,7 +5,7 @@
  * Why: at 10,000 articles lunr's builder spends most of its time creating a Token and a metadata object per word,
  * turning Token and FieldRef objects into property keys, and collecting the garbage. Here the token pipeline runs
  * once per distinct raw word (memoized: the pipeline functions are pure functions of the word), counts and postings
- * live in arrays, and the term-search postings (term-search.ts) are filled in the same pass, so they need not be
+ * live in arrays, and the term-search postings (term-index.ts) are filled in the same pass, so they need not be
  * compiled from lunr's objects afterwards. lunr's own posting objects are made only if something reads them
  * (lunr's query or toJSON; Elbow's saving uses `indexJson`), every posting sharing one frozen empty metadata object.
  *
@@ -13,7 +13,7 @@
  * ("0", "17": JavaScript orders such keys first, so the postings' order would differ), empty metadata whitelist.
  */
 import lunr from 'lunr';
-import { adoptTermIndex, type FieldPostings } from './term-search.js';
+import { adoptTermIndex, type FieldPostings } from './term-index.js';
 
 /** One document: its ref and the text of each field, in field order. */
 export interface BuilderDocument {

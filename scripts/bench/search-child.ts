@@ -11,7 +11,7 @@ import lunr from 'lunr';
 import { readEvalCases, runEval } from '../../bot/knowledge/eval.js';
 import { buildKnowledgeBase, createKnowledgeBase } from '../../bot/knowledge/knowledge-base.js';
 import { collectGarbage, tellParent } from './ipc.js';
-import { compactLunrIndex } from '../../bot/knowledge/term-search.js';
+import { compactLunrIndex } from '../../bot/knowledge/term-index.js';
 import { MiniSearchPeer } from './minisearch-peer.js';
 import { compareAccuracy, decideLatency, searchLatency, timeCases, timeOnce } from './search-bench.js';
 import { memoryMb, round } from './stats.js';

@@ -13,7 +13,7 @@ import {
   serializeKnowledgeBase,
   type SerializedKnowledgeBase,
 } from '../../bot/knowledge/knowledge-base.js';
-import { compactLunrIndex } from '../../bot/knowledge/term-search.js';
+import { compactLunrIndex } from '../../bot/knowledge/term-index.js';
 import { syntheticArticles } from './synthetic-kb.js';
 
 const knowledgeDir = path.resolve(process.env.KNOWLEDGE_DIR || 'knowledge');

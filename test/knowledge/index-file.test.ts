@@ -15,7 +15,8 @@ import {
   type SavedKnowledgeBase,
 } from '../../bot/knowledge/knowledge-base.js';
 import { compactIndexOf, indexFromCompact } from '../../bot/knowledge/index-file.js';
-import { compactLunrIndex, termQuery } from '../../bot/knowledge/term-search.js';
+import { compactLunrIndex } from '../../bot/knowledge/term-index.js';
+import { termQuery } from '../../bot/knowledge/term-search.js';
 import { syntheticArticles } from '../../scripts/bench/synthetic-kb.js';
 
 const words = (set: lunr.TokenSet) => (set as unknown as { toArray(): string[] }).toArray();

@@ -7,7 +7,8 @@ import { SERIALIZED_VERSION, buildKnowledgeBase, createKnowledgeBase, knowledgeB
 import { indexJson } from '../../bot/knowledge/lunr-builder.js';
 import type { SynonymMap } from '../../bot/knowledge/synonyms.js';
 import { stem } from '../../bot/knowledge/tokenize.js';
-import { compactLunrIndex, termQuery } from '../../bot/knowledge/term-search.js';
+import { compactLunrIndex } from '../../bot/knowledge/term-index.js';
+import { termQuery } from '../../bot/knowledge/term-search.js';
 import { syntheticArticles } from '../../scripts/bench/synthetic-kb.js';
 
 /** The index as lunr.Builder makes it: what index-builder.ts did before it had its own builder. */

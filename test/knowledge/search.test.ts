@@ -6,7 +6,7 @@ import { normalize } from '../../bot/knowledge/normalize.js';
 import { search, searchOne } from '../../bot/knowledge/search.js';
 import { respell } from '../../bot/knowledge/spelling.js';
 import { storyFactors } from '../../bot/knowledge/story.js';
-import { compactLunrIndex } from '../../bot/knowledge/term-search.js';
+import { compactLunrIndex } from '../../bot/knowledge/term-index.js';
 import { syntheticArticles } from '../../scripts/bench/synthetic-kb.js';
 
 describe('knowledge/search: searchOne scores one article exactly as a full search does', function () {
