@@ -1,4 +1,5 @@
 import type { Article } from './article.js';
+import type { KnowledgeBase } from './knowledge-base.js';
 import { requestsTask, statesFailure } from './focus.js';
 import { prepare } from './intents.js';
 import { ruleMatches, rulesOf, type Policy } from './policy.js';
@@ -9,7 +10,7 @@ import { stem, tokenize } from './tokenize.js';
  * pairs, with drug / lab / condition words also seen as their class (the vocabularies named in clinical-examples.yml).
  * Phrase rules decline the wordings they were written for; this generalises to wordings nobody wrote a rule for
  * ("can a pt with a codeine allergy get norco"). Its training data is the analysts' data in knowledge/ (see
- * trainingSet), never the evaluation sets; it is trained when a knowledge base is built or reloaded.
+ * trainingSet), never the evaluation sets; it is trained once per knowledge base (clinicalModelOf).
  */
 
 /** One training sentence: its text, its class, and where it comes from (for kb:lint). */
@@ -164,6 +165,19 @@ export function trainModel(examples: TrainingExample[], policy: Policy): Clinica
 /** The model trained on a knowledge base's articles and policy (see trainingSet). */
 export function clinicalModelFor(policy: Policy, articles: Article[]): ClinicalModel {
   return trainModel(trainingSet(policy, articles), policy);
+}
+
+const models = new WeakMap<Pick<KnowledgeBase, 'policy' | 'articles'>, ClinicalModel>();
+
+/**
+ * The model of a knowledge base, trained on first use and kept with it (as spelling.ts keeps its speller): a base
+ * built only to be saved (the hot-reload worker) never trains one. The bot's knowledge holder (watch.ts) asks for it
+ * before it serves a base, at start-up and on each reload, so no clinician's turn pays for the training.
+ */
+export function clinicalModelOf(kb: Pick<KnowledgeBase, 'policy' | 'articles'>): ClinicalModel {
+  let model = models.get(kb);
+  if (!model) models.set(kb, (model = clinicalModelFor(kb.policy, kb.articles)));
+  return model;
 }
 
 /**

@@ -5,7 +5,7 @@ import { isOffTopicWord, normalize } from './normalize.js';
 import { search, searchOne, type SearchHit } from './search.js';
 import { requestsTask, statesFailure } from './focus.js';
 import { respell } from './spelling.js';
-import { overrulesDecline, soundsClinical } from './clinical-model.js';
+import { clinicalModelOf, overrulesDecline, soundsClinical } from './clinical-model.js';
 import { cutText } from '../text.js';
 import { clearStoryLead, isStory, phrasingAheadBy, phrasingLeads, storyFactors } from './story.js';
 
@@ -175,11 +175,11 @@ export function decide(kb: KnowledgeBase, rawText: string, options: DecideOption
   const top3 = hits.slice(0, 3).map((h) => h.id);
 
   if (asksForPerson(text, kb.policy)) return { ...base, outcome: 'escalate', hits, confidence, candidates: top3 };
-  if (isClinicalQuestion(text, kb.policy) && !overrulesDecline(kb.clinicalModel, text, kb.policy)) return { ...base, outcome: 'decline' };
+  if (isClinicalQuestion(text, kb.policy) && !overrulesDecline(clinicalModelOf(kb), text, kb.policy)) return { ...base, outcome: 'decline' };
   const smalltalk = smalltalkKind(text, kb.policy);
   if (smalltalk) return { ...base, outcome: 'smalltalk', smalltalk };
   // A clinical question worded in a way no rule foresaw: the learned check (clinical-model.ts) declines it too.
-  if (soundsClinical(kb.clinicalModel, text, kb.policy)) return { ...base, outcome: 'decline' };
+  if (soundsClinical(clinicalModelOf(kb), text, kb.policy)) return { ...base, outcome: 'decline' };
 
   const top = hits[0];
   // One or two stray characters ("x", "1", "?!") say nothing to search on, whatever they happen to match.

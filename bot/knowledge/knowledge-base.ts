@@ -7,7 +7,6 @@ import { shareBodyText } from './body.js';
 import { buildIndex, shareEmptyMetadata } from './index-builder.js';
 import { loadArticles } from './load.js';
 import { compactIndexOf, indexFromCompact, type CompactIndex } from './index-file.js';
-import { clinicalModelFor, type ClinicalModel } from './clinical-model.js';
 import { defaultPolicy, policyFiles, policyFor, type Policy } from './policy.js';
 import { loadSynonyms, type SynonymMap } from './synonyms.js';
 import { compactLunrIndex, compileTermIndex, forEachTermSpread } from './term-index.js';
@@ -19,8 +18,6 @@ export interface KnowledgeBase {
   synonyms: SynonymMap;
   /** The analysts' word lists and phrase rules (knowledge/policy), reloaded with the articles. */
   policy: Policy;
-  /** The clinical-advice classifier, trained on the policy and the articles when the base is built or reloaded. */
-  clinicalModel: ClinicalModel;
   index: lunr.Index;
   /** The index's stemmed vocabulary, for typo tolerance. */
   vocabulary: lunr.TokenSet;
@@ -78,7 +75,6 @@ function fromIndex(articles: Article[], synonyms: SynonymMap, index: lunr.Index,
     byId: new Map(articles.map((a) => [a.id, a])),
     synonyms,
     policy,
-    clinicalModel: clinicalModelFor(policy, articles),
     index,
     vocabulary: (index as unknown as { tokenSet: lunr.TokenSet }).tokenSet,
     idf,

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { KnowledgeHolder } from '../context.js';
 import { buildInWorker } from './index-worker.js';
+import { clinicalModelOf } from './clinical-model.js';
 import { hashSources, knowledgeBaseFromSaved, type KnowledgeBase } from './knowledge-base.js';
 import { policyFor } from './policy.js';
 import { loadSynonyms } from './synonyms.js';
@@ -14,10 +15,13 @@ export interface MutableKnowledgeHolder extends KnowledgeHolder {
 
 /** Holds the current knowledge base; `replace` swaps it in one assignment, so a turn sees one or the other. */
 export function createKnowledgeHolder(kb: KnowledgeBase): MutableKnowledgeHolder {
+  // Each base the bot serves has its clinical model trained before its first turn (clinical-model.ts).
+  clinicalModelOf(kb);
   let current = kb;
   return {
     current: () => current,
     replace(next) {
+      clinicalModelOf(next);
       current = next;
     },
   };

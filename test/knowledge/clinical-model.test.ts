@@ -4,7 +4,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { decide } from '../../bot/knowledge/decide.js';
 import { buildKnowledgeBase } from '../../bot/knowledge/knowledge-base.js';
-import { crossCheckExamples, clinicalProbability, MODEL_FLOOR, overrulesDecline, soundsClinical } from '../../bot/knowledge/clinical-model.js';
+import { clinicalModelOf, crossCheckExamples, clinicalProbability, MODEL_FLOOR, overrulesDecline, soundsClinical } from '../../bot/knowledge/clinical-model.js';
 import { isClinicalQuestion } from '../../bot/knowledge/intents.js';
 import { KnowledgeError, loadArticles } from '../../bot/knowledge/load.js';
 import { loadPolicy } from '../../bot/knowledge/policy.js';
@@ -77,14 +77,14 @@ describe('knowledge/clinical-model', () => {
     const kb = buildKnowledgeBase(knowledgeDir());
     const question = 'is it alright to give codeine to a patient whose glucose is that low';
     expect(isClinicalQuestion(question, kb.policy), 'no phrase rule declines it').to.equal(false);
-    expect(clinicalProbability(kb.clinicalModel, question, kb.policy)).to.be.at.least(0.9);
+    expect(clinicalProbability(clinicalModelOf(kb), question, kb.policy)).to.be.at.least(0.9);
     expect(decide(kb, question).outcome).to.equal('decline');
   });
 
   it('keeps an EHR question that names a drug, and a stated failure or a how-to request, out of the decline', () => {
     const kb = buildKnowledgeBase(knowledgeDir());
     for (const question of ['where is the codeine on the mar', 'the heparin dose is not showing on the mar', 'how can i find the inr result from yesterday']) {
-      expect(soundsClinical(kb.clinicalModel, question, kb.policy), question).to.equal(false);
+      expect(soundsClinical(clinicalModelOf(kb), question, kb.policy), question).to.equal(false);
       expect(decide(kb, question).outcome, question).to.not.equal('decline');
     }
   });
@@ -93,7 +93,7 @@ describe('knowledge/clinical-model', () => {
     const question = 'does her afib mean she needs warfarin now';
     const before = buildKnowledgeBase(knowledgeDir({ clinical: CLINICAL.slice(0, 2), ehr: EHR }));
     const after = buildKnowledgeBase(knowledgeDir());
-    expect(clinicalProbability(after.clinicalModel, question, after.policy)).to.be.greaterThan(clinicalProbability(before.clinicalModel, question, before.policy));
+    expect(clinicalProbability(clinicalModelOf(after), question, after.policy)).to.be.greaterThan(clinicalProbability(clinicalModelOf(before), question, before.policy));
     expect(decide(after, question).outcome).to.equal('decline');
   });
 
@@ -128,9 +128,9 @@ describe('knowledge/clinical-model', () => {
     const kb = buildKnowledgeBase(path.resolve('knowledge'));
     const question = 'the troponin of 0.4 isnt showing in results review and the lab screen is blank';
     expect(isClinicalQuestion(question, kb.policy), 'a phrase rule declines it').to.equal(true);
-    expect(overrulesDecline(kb.clinicalModel, question, kb.policy)).to.equal(true);
+    expect(overrulesDecline(clinicalModelOf(kb), question, kb.policy)).to.equal(true);
     expect(decide(kb, question).outcome).to.not.equal('decline');
     // A clinical question that states a failure keeps its decline.
-    expect(overrulesDecline(kb.clinicalModel, 'the zofran did nothing for her, what else can i give for nausea', kb.policy)).to.equal(false);
+    expect(overrulesDecline(clinicalModelOf(kb), 'the zofran did nothing for her, what else can i give for nausea', kb.policy)).to.equal(false);
   });
 });
