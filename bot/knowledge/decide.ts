@@ -7,6 +7,7 @@ import { requestsTask, statesFailure } from './focus.js';
 import { respell } from './spelling.js';
 import { clinicalModelOf, overrulesDecline, soundsClinical } from './clinical-model.js';
 import { cutText } from '../text.js';
+import { calibratedOutcome, type AnswerSignals, type CalibratedOutcome } from './answer-model.js';
 import { clearStoryLead, isStory, phrasingAheadBy, phrasingLeads, storyFactors } from './story.js';
 
 /** What Elbow does with a message. */
@@ -31,11 +32,15 @@ export interface Decision {
   truncated: boolean;
   /** The words searched after spelling correction, when a correction was made (for analysts' logs). */
   correctedText?: string;
+  /** What the answer calibration saw, when search decided the outcome (for kb:calibrate). */
+  signals?: AnswerSignals;
 }
 
 /** Options for `decide`. */
 export interface DecideOptions {
   role?: AskerRole;
+  /** Apply the answer calibration (knowledge/policy/answer-calibration.yml) when the policy has one; default true. */
+  calibrate?: boolean;
 }
 
 /**
@@ -186,23 +191,34 @@ export function decide(kb: KnowledgeBase, rawText: string, options: DecideOption
   const meaningful = query.tokens.some((t) => t.replace(/[^\p{L}\p{N}]/gu, '').length >= 2);
   // A story (many words, one clause stating the problem) with a clear first candidate is answered, not asked about.
   const storyLike = isStory(query);
-  const story = storyLike && meaningful && clearStoryLead(hits, groupFactors !== undefined);
   const failure = statesFailure(text, kb.policy);
-  if (!top || !meaningful || (top.coverage < DECISION_TUNING.clarifyCoverage && !story && !named) || (!promoted && !story && !failure && (nearMiss(top) || (!storyLike && kindMismatch(kb, top, text))))) {
-    return { ...base, outcome: 'no-match', hits, confidence };
-  }
-  const rivals = hits.filter((h) => h !== top && h.score >= top.score * DECISION_TUNING.candidateShare);
-  const margin = hits[1] ? (top.score - hits[1].score) / top.score : 1;
-  const clearLead = promoted || rivals.length === 0 || (confidence >= DECISION_TUNING.answerConfidence && margin >= DECISION_TUNING.answerMargin);
   // Everyday words ("parking", "paycheck") say the message is not about the EHR, however far one article leads.
   const offTopic = query.tokens.some((t) => isOffTopicWord(t, kb.policy));
-  const failureLead = failure && !offTopic && (!hits[1] || top.score >= hits[1].score * DECISION_TUNING.failureLead);
-  if ((top.coverage >= DECISION_TUNING.answerCoverage && clearLead) || named || story || failureLead || (dominant(hits) && !offTopic) || phrasedLead(hits, offTopic, query.tokens.length)) {
-    const article = kb.byId.get(top.id);
+  const ruled = ruleDecision();
+  // The rules keep for themselves what no score should overturn: nothing to search, the article an urgent situation
+  // or a near word-for-word phrasing names, everyday words, a judgement asked about a drug or condition, and urgency.
+  if (!top || !meaningful || promoted || named || offTopic || urgent || (!failure && leansClinical(text, kb.policy))) return ruled;
+  const signals: AnswerSignals = {
+    hits,
+    words: query.tokens.length,
+    failure,
+    taskRequest: requestsTask(text, kb.policy),
+    focused: groupFactors !== undefined,
+    rule: ruled.outcome as CalibratedOutcome,
+  };
+  const calibration = kb.policy.calibration;
+  const outcome = calibration && options.calibrate !== false ? calibratedOutcome(calibration, signals) : signals.rule;
+  if (outcome === ruled.outcome) return { ...ruled, signals };
+  if (outcome === 'answer') return answerWith(top);
+  if (outcome === 'clarify') return { ...base, outcome: 'clarify', candidates: clarifyCandidates(hits), confidence, hits, signals };
+  return { ...base, outcome: 'no-match', hits, confidence, signals };
+
+  function answerWith(hit: SearchHit): Decision {
+    const article = kb.byId.get(hit.id);
     return {
       ...base,
       outcome: 'answer',
-      articleId: top.id,
+      articleId: hit.id,
       candidates: top3,
       // The article flag (downtime, patient safety) only counts when the text describes a problem now.
       urgent: urgent || (Boolean(article?.urgent) && describesCurrentProblem(text, kb.policy)),
@@ -210,17 +226,38 @@ export function decide(kb: KnowledgeBase, rawText: string, options: DecideOption
       hits,
     };
   }
-  // ...and then offer no guesses either.
-  if (offTopic) return { ...base, outcome: 'no-match', hits, confidence };
-  // A clarify offers 2-3 articles to choose from; one weak match on its own is not worth offering.
+
+  /** The hand-set rules' decision (DECISION_TUNING, STORY_TUNING). */
+  function ruleDecision(): Decision {
+    const story = storyLike && meaningful && clearStoryLead(hits, groupFactors !== undefined);
+    if (!top || !meaningful || (top.coverage < DECISION_TUNING.clarifyCoverage && !story && !named) || (!promoted && !story && !failure && (nearMiss(top) || (!storyLike && kindMismatch(kb, top, text))))) {
+      return { ...base, outcome: 'no-match', hits, confidence };
+    }
+    const rivals = hits.filter((h) => h !== top && h.score >= top.score * DECISION_TUNING.candidateShare);
+    const margin = hits[1] ? (top.score - hits[1].score) / top.score : 1;
+    const clearLead = promoted || rivals.length === 0 || (confidence >= DECISION_TUNING.answerConfidence && margin >= DECISION_TUNING.answerMargin);
+    const failureLead = failure && !offTopic && (!hits[1] || top.score >= hits[1].score * DECISION_TUNING.failureLead);
+    if ((top.coverage >= DECISION_TUNING.answerCoverage && clearLead) || named || story || failureLead || (dominant(hits) && !offTopic) || phrasedLead(hits, offTopic, query.tokens.length)) {
+      return answerWith(top);
+    }
+    // ...and then offer no guesses either.
+    if (offTopic) return { ...base, outcome: 'no-match', hits, confidence };
+    const candidates = clarifyCandidates(hits);
+    // A short how-to request naming something no article knows ("referral", "pager") is a gap, not a choice of guesses.
+    if (candidates.length < 2 || (!failure && !storyLike && top.informative.unknown > 0)) return { ...base, outcome: 'no-match', hits, confidence };
+    // A judgement asked about a drug, lab or condition, no failure stated, no article clear enough to answer: a clinical
+    // question no rule caught gets the person (no-match), never a list of articles to pick from.
+    if (!failure && leansClinical(text, kb.policy)) return { ...base, outcome: 'no-match', hits, confidence };
+    return { ...base, outcome: 'clarify', candidates, confidence, hits };
+  }
+}
+
+/** A clarify offers 2-3 articles to choose from; one weak match on its own is not worth offering. */
+function clarifyCandidates(hits: SearchHit[]): string[] {
+  const top = hits[0];
+  if (!top) return [];
   const plausible = hits.filter((h) => h.score >= top.score * DECISION_TUNING.clarifyShare);
-  const candidates = (plausible.length >= 2 ? plausible : hits).slice(0, 3).map((h) => h.id);
-  // A short how-to request naming something no article knows ("referral", "pager") is a gap, not a choice of guesses.
-  if (candidates.length < 2 || (!failure && !storyLike && top.informative.unknown > 0)) return { ...base, outcome: 'no-match', hits, confidence };
-  // A judgement asked about a drug, lab or condition, no failure stated, no article clear enough to answer: a clinical
-  // question no rule caught gets the person (no-match), never a list of articles to pick from.
-  if (!failure && leansClinical(text, kb.policy)) return { ...base, outcome: 'no-match', hits, confidence };
-  return { ...base, outcome: 'clarify', candidates, confidence, hits };
+  return (plausible.length >= 2 ? plausible : hits).slice(0, 3).map((h) => h.id);
 }
 
 /**

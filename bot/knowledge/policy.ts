@@ -5,6 +5,7 @@ import YAML from 'yaml';
 import { z } from 'zod';
 import { KnowledgeError, type ArticleProblem } from './load.js';
 import { mayMatch, requiredLiterals } from './rule-prefilter.js';
+import { ANSWER_FEATURES, type AnswerCalibration } from './answer-model.js';
 
 /**
  * The analysts' policy: word lists and phrase rules in knowledge/policy/*.yml (what counts as clinical advice, urgent,
@@ -36,6 +37,29 @@ const WordClassSchema = z
   .strict()
   .refine((w) => Boolean(w.words) !== Boolean(w.pattern), 'needs either words or pattern');
 
+const Model = z.object({ weights: z.array(z.number().finite()), threshold: z.number().min(0).max(1) }).strict();
+
+const CalibrationSchema = z
+  .object({
+    features: z.array(z.string()),
+    mean: z.array(z.number().finite()),
+    scale: z.array(z.number().finite().positive()),
+    top: Model,
+    top3: Model,
+    trained: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict()
+  .refine(
+    (c) =>
+      c.features.length === ANSWER_FEATURES.length &&
+      c.features.every((f, i) => f === ANSWER_FEATURES[i]) &&
+      c.mean.length === c.features.length &&
+      c.scale.length === c.features.length &&
+      c.top.weights.length === c.features.length + 1 &&
+      c.top3.weights.length === c.features.length + 1,
+    `features must be exactly [${ANSWER_FEATURES.join(', ')}], with a mean, a scale and a weight each (plus the intercept): run npm run kb:calibrate`,
+  );
+
 const PolicyFileSchema = z
   .object({
     vocabularies: z.record(z.string().regex(/^[a-z_]+$/), z.array(z.coerce.string()).min(1)).default({}),
@@ -47,6 +71,8 @@ const PolicyFileSchema = z
     class_features: z.array(z.string().regex(/^[a-z_]+$/)).optional(),
     clinical: z.array(z.coerce.string().trim().min(1, 'is an empty example')).optional(),
     ehr: z.array(z.coerce.string().trim().min(1, 'is an empty example')).optional(),
+    // The answer calibration (answer-calibration.yml), written by `npm run kb:calibrate`.
+    calibration: CalibrationSchema.optional(),
   })
   .strict();
 
@@ -89,6 +115,8 @@ export interface Policy {
   modelExamples: { clinical: ModelExample[]; ehr: ModelExample[] };
   /** Vocabularies whose words the classifier also sees as their class ("lasix" -> a drug): name and whole-word test. */
   classFeatures: { name: string; regex: RegExp }[];
+  /** The answer calibration (answer-calibration.yml), when the policy has one: see answer-model.ts. */
+  calibration?: AnswerCalibration;
   /** The policy directory it came from. */
   dir: string;
 }
@@ -175,7 +203,12 @@ export function loadPolicy(dir: string): Policy {
   const modelExamples: Policy['modelExamples'] = { clinical: [], ehr: [] };
   const classFeatures: Policy['classFeatures'] = [];
   const labelled = new Map<string, string>();
+  let calibration: AnswerCalibration | undefined;
   for (const [file, data] of parsed) {
+    if (data.calibration) {
+      if (calibration) problems.push({ file, field: 'calibration', message: 'is defined in two policy files' });
+      calibration = data.calibration;
+    }
     for (const name of data.class_features ?? []) classFeatures.push({ name, regex: compile(file, `class_features.${name}`, `^(?:{${name}})$`) });
     for (const label of ['clinical', 'ehr'] as const) {
       for (const text of data[label] ?? []) {
@@ -220,7 +253,7 @@ export function loadPolicy(dir: string): Policy {
     }
   }
   if (problems.length > 0) throw new KnowledgeError(problems);
-  return { rules, filler, offTopic, taskWords, wordClasses, listExamples, vocabularyWords, modelExamples, classFeatures, dir };
+  return { rules, filler, offTopic, taskWords, wordClasses, listExamples, vocabularyWords, modelExamples, classFeatures, ...(calibration ? { calibration } : {}), dir };
 }
 
 /** The policy shipped with the code (knowledge/policy beside this repository), for knowledge dirs that have none. */

@@ -61,7 +61,9 @@ describe('conversation/decide', () => {
 
     it("maps clinicians' words for an addendum and for charting teaching to the articles' words", () => {
       expect(decide(kb, 'need to amend my discharge summary after signing it', { role: 'physician' }).articleId).to.equal('late-entry-documentation');
-      expect(decide(kb, 'how do I chart that I taught the husband to give the enoxaparin shot', { role: 'nurse' }).articleId).to.equal('patient-education-materials');
+      // The teaching article comes first; whether it is answered or offered with the proxy-access one is the answer
+      // calibration's call (its score lead is 24 %, and "husband" is also a portal-proxy word).
+      expect(decide(kb, 'how do I chart that I taught the husband to give the enoxaparin shot', { role: 'nurse' }).candidates[0]).to.equal('patient-education-materials');
     });
 
     it('offers 2-3 candidates when a question is too vague to pick one article', () => {

@@ -1,0 +1,146 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
+import { ANSWER_FEATURES, answerFeatures, fitLogistic, outcomeOfFeatures, standardization, type AnswerCalibration, type CalibratedOutcome } from './answer-model.js';
+import { decide } from './decide.js';
+import { readEvalCases } from './eval.js';
+import type { KnowledgeBase } from './knowledge-base.js';
+
+/**
+ * Fitting the answer calibration (answer-model.ts) from the evaluation sets, and measuring it honestly: leave one
+ * blind set out, fit on the rest, decide the left-out set. Used by `npm run kb:calibrate`.
+ */
+
+/**
+ * The probabilities from which the calibration answers, and offers the first three. Chosen by leaving each blind set
+ * out (kb:calibrate --folds, docs/quality.md round q12l): 0.5 answers 3 more right and 7 more wrong; 0.6 the reverse.
+ */
+export const CALIBRATION_TUNING = { answerThreshold: 0.55, offerThreshold: 0.5 };
+
+/** One evaluation question that search decided: its features, what was right, and what the rules did. */
+export interface CalibrationRow {
+  set: string;
+  expect: string;
+  features: number[];
+  /** The first hit is the expected article. */
+  topRight: boolean;
+  /** The expected article is among the first three hits. */
+  top3Right: boolean;
+  rule: CalibratedOutcome;
+  /** The first three hits (ids): what an answer or an offer would be. */
+  firstThree: string[];
+}
+
+/** The evaluation files of a knowledge directory: eval/golden.yml, then eval/training/*.yml, sorted. */
+export function evalFiles(knowledgeDir: string): string[] {
+  const dir = path.join(knowledgeDir, 'eval');
+  const training = path.join(dir, 'training');
+  const golden = path.join(dir, 'golden.yml');
+  return [
+    ...(fs.existsSync(golden) ? [golden] : []),
+    ...(fs.existsSync(training) ? fs.readdirSync(training).filter((f) => f.endsWith('.yml')).sort().map((f) => path.join(training, f)) : []),
+  ];
+}
+
+/** The rows of every question search decided, the calibration itself switched off (it must not learn from itself). */
+export function calibrationRows(kb: KnowledgeBase, files: string[]): CalibrationRow[] {
+  const rows: CalibrationRow[] = [];
+  for (const file of files) {
+    const set = path.basename(file, '.yml');
+    for (const c of readEvalCases(file)) {
+      const signals = decide(kb, c.q, { role: c.role, calibrate: false }).signals;
+      if (!signals) continue;
+      const firstThree = signals.hits.slice(0, 3).map((h) => h.id);
+      rows.push({ set, expect: c.expect, features: answerFeatures(signals), topRight: firstThree[0] === c.expect, top3Right: firstThree.includes(c.expect), rule: signals.rule, firstThree });
+    }
+  }
+  return rows;
+}
+
+const round = (x: number) => Math.round(x * 1e6) / 1e6;
+
+/** Fits the calibration to rows (weights rounded to 6 decimals, as written to the file). */
+export function fitCalibration(rows: CalibrationRow[], trained?: Record<string, unknown>): AnswerCalibration & { trained?: Record<string, unknown> } {
+  if (rows.length === 0) throw new Error('no evaluation question reached the search: nothing to calibrate on');
+  const x = rows.map((r) => r.features);
+  const norm = standardization(x);
+  const top = fitLogistic(x, rows.map((r) => (r.topRight ? 1 : 0)), norm);
+  const top3 = fitLogistic(x, rows.map((r) => (r.top3Right ? 1 : 0)), norm);
+  return {
+    features: [...ANSWER_FEATURES],
+    mean: norm.mean.map(round),
+    scale: norm.scale.map(round),
+    top: { weights: top.map(round), threshold: CALIBRATION_TUNING.answerThreshold },
+    top3: { weights: top3.map(round), threshold: CALIBRATION_TUNING.offerThreshold },
+    ...(trained ? { trained } : {}),
+  };
+}
+
+/** The outcome the calibration gives one row (the same rule as calibratedOutcome, on stored features). */
+export function rowOutcome(cal: AnswerCalibration, row: CalibrationRow): CalibratedOutcome {
+  return outcomeOfFeatures(cal, row.features, row.firstThree.length);
+}
+
+/** How a set of rows fares under one way of deciding. */
+export interface FoldFigures {
+  rows: number;
+  correct: number;
+  /** Article questions with the right article answered or offered. */
+  inTop3: number;
+  articleRows: number;
+  confidentlyWrong: number;
+}
+
+const OUTCOMES = new Set(['decline', 'no-match', 'smalltalk', 'escalate']);
+
+/** Figures of rows decided by `outcomeOf` (correct = the right article answered, or no-match when that was expected). */
+export function figuresOf(rows: CalibrationRow[], outcomeOf: (r: CalibrationRow) => CalibratedOutcome): FoldFigures {
+  const f: FoldFigures = { rows: rows.length, correct: 0, inTop3: 0, articleRows: 0, confidentlyWrong: 0 };
+  for (const r of rows) {
+    const o = outcomeOf(r);
+    const article = !OUTCOMES.has(r.expect);
+    if (o === 'answer' ? r.topRight : o === 'no-match' && r.expect === 'no-match') f.correct++;
+    if (o === 'answer' && !r.topRight) f.confidentlyWrong++;
+    if (article) {
+      f.articleRows++;
+      if (o === 'answer' ? r.topRight : o === 'clarify' && r.top3Right) f.inTop3++;
+    }
+  }
+  return f;
+}
+
+/** Leave-one-set-out: for each held set, the rules' figures and the figures of a calibration fitted without it. */
+export function leaveOneSetOut(rows: CalibrationRow[], heldSets: string[]): { set: string; rules: FoldFigures; calibrated: FoldFigures }[] {
+  return heldSets.map((set) => {
+    const held = rows.filter((r) => r.set === set);
+    const cal = fitCalibration(rows.filter((r) => r.set !== set));
+    return { set, rules: figuresOf(held, (r) => r.rule), calibrated: figuresOf(held, (r) => rowOutcome(cal, r)) };
+  });
+}
+
+/** The calibration file's text: a comment saying what it is and how it was made, then the numbers. */
+export function calibrationYaml(cal: AnswerCalibration & { trained?: Record<string, unknown> }): string {
+  const header = [
+    '# The answer calibration: written by `npm run kb:calibrate`, do not edit by hand (CI checks it is current).',
+    '# Two logistic models over what search saw of a message (bot/knowledge/answer-model.ts): the chance that the first',
+    '# article is right (answer it) and that the right one is among the first three (offer them); below both, no match.',
+    '# Fitted on knowledge/eval (golden and training sets). After editing articles, synonyms, policy or eval sets, run',
+    '# `npm run kb:calibrate` and commit this file; `npm run kb:calibrate -- --folds` shows what it does on sets it has',
+    '# not seen (leave one blind set out). To switch the calibration off, delete this file.',
+  ];
+  return `${header.join('\n')}\n${YAML.stringify({ calibration: cal }, { lineWidth: 0, flowCollectionPadding: false })}`;
+}
+
+/** True when two calibrations have the same features, thresholds and numbers. */
+export function sameCalibration(a: AnswerCalibration, b: AnswerCalibration): boolean {
+  const same = (x: number[], y: number[]) => x.length === y.length && x.every((v, i) => Math.abs(v - y[i]) <= 2e-6);
+  return (
+    a.features.join() === b.features.join() &&
+    same(a.mean, b.mean) &&
+    same(a.scale, b.scale) &&
+    same(a.top.weights, b.top.weights) &&
+    same(a.top3.weights, b.top3.weights) &&
+    a.top.threshold === b.top.threshold &&
+    a.top3.threshold === b.top3.threshold
+  );
+}

@@ -1,0 +1,71 @@
+/**
+ * npm run kb:calibrate -- [--check] [--folds] : fits the answer calibration (bot/knowledge/answer-model.ts) on
+ * knowledge/eval and writes knowledge/policy/answer-calibration.yml.
+ *   --check  writes nothing; exits 1 when the file is missing or differs from a fresh fit (CI runs this).
+ *   --folds  writes nothing; leaves each blind set of knowledge/eval/training out in turn, fits on the rest and
+ *            prints the rules' figures and the calibration's on the set it did not see.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { buildKnowledgeBase } from '../bot/knowledge/knowledge-base.js';
+import { loadPolicy } from '../bot/knowledge/policy.js';
+import { calibrationRows, calibrationYaml, evalFiles, fitCalibration, leaveOneSetOut, sameCalibration, type FoldFigures } from '../bot/knowledge/calibrate.js';
+import { knowledgePaths, parseArgs, runMain } from './cli.js';
+
+const pct = (a: number, b: number) => (b === 0 ? '-' : `${((a / b) * 100).toFixed(1)} %`);
+
+runMain(() => {
+  const args = parseArgs(process.argv.slice(2));
+  const { knowledgeDir } = knowledgePaths();
+  const file = path.join(knowledgeDir, 'policy', 'answer-calibration.yml');
+  const files = evalFiles(knowledgeDir);
+  const kb = buildKnowledgeBase(knowledgeDir);
+  const rows = calibrationRows(kb, files);
+
+  if (args.flags.has('folds')) {
+    const held = [...new Set(rows.map((r) => r.set))].filter((s) => /^blind-\d+$/.test(s));
+    const line = (name: string, f: FoldFigures) =>
+      `${name.padEnd(12)} ${String(f.rows).padStart(5)} ${String(f.correct).padStart(8)} ${pct(f.inTop3, f.articleRows).padStart(8)} ${String(f.confidentlyWrong).padStart(6)}`;
+    console.log(`${'set'.padEnd(12)} ${'rows'.padStart(5)} ${'correct'.padStart(8)} ${'top 3'.padStart(8)} ${'wrong'.padStart(6)}   (rules, then calibrated without the set)`);
+    const total = { rules: zero(), calibrated: zero() };
+    for (const fold of leaveOneSetOut(rows, held)) {
+      console.log(line(fold.set, fold.rules));
+      console.log(line('  calibrated', fold.calibrated));
+      add(total.rules, fold.rules);
+      add(total.calibrated, fold.calibrated);
+    }
+    console.log(line('all: rules', total.rules));
+    console.log(line('  calibrated', total.calibrated));
+    return;
+  }
+
+  const trained = { questions: rows.length, sets: files.map((f) => path.basename(f, '.yml')) };
+  const fitted = fitCalibration(rows, trained);
+  if (args.flags.has('check')) {
+    if (!fs.existsSync(file)) fail(`${path.relative(process.cwd(), file)} is missing: run npm run kb:calibrate`);
+    const saved = loadPolicy(path.dirname(file)).calibration;
+    if (!saved || !sameCalibration(saved, fitted)) fail(`${path.relative(process.cwd(), file)} is stale (the knowledge or the eval sets changed since it was fitted): run npm run kb:calibrate and commit it`);
+    console.log(`answer calibration is current (${rows.length} questions)`);
+    return;
+  }
+  fs.writeFileSync(file, calibrationYaml(fitted));
+  console.log(`wrote ${path.relative(process.cwd(), file)} (${rows.length} questions decided by search, from ${files.length} sets)`);
+});
+
+function zero(): FoldFigures {
+  return { rows: 0, correct: 0, inTop3: 0, articleRows: 0, confidentlyWrong: 0 };
+}
+
+function add(into: FoldFigures, f: FoldFigures): void {
+  into.rows += f.rows;
+  into.correct += f.correct;
+  into.inTop3 += f.inTop3;
+  into.articleRows += f.articleRows;
+  into.confidentlyWrong += f.confidentlyWrong;
+}
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+}
+
