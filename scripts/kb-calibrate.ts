@@ -49,7 +49,7 @@ runMain(() => {
     return;
   }
   fs.writeFileSync(file, calibrationYaml(fitted));
-  console.log(`wrote ${path.relative(process.cwd(), file)} (${rows.length} questions decided by search, from ${files.length} sets)`);
+  console.log(`wrote ${path.relative(process.cwd(), file)} (${rows.length} questions decided by search, from ${files.length} set${files.length === 1 ? '' : 's'})`);
 });
 
 function zero(): FoldFigures {

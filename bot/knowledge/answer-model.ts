@@ -125,8 +125,8 @@ export function outcomeOfFeatures(cal: AnswerCalibration, x: number[], hitCount:
  */
 export const MIN_ANSWER_LEAD = Math.log(1.1);
 
-/** Training options: L2 penalty, iterations and step of the gradient descent. */
-export const FIT_TUNING = { l2: 0.01, iterations: 3000, step: 0.5 };
+/** Training options: L2 penalty (per question) and the Newton iterations' limit and convergence step. */
+export const FIT_TUNING = { l2: 0.01, iterations: 50, tolerance: 1e-10 };
 
 /** Standardization of a feature matrix: per-column mean and standard deviation (1 for a constant column). */
 export function standardization(rows: number[][]): { mean: number[]; scale: number[] } {
@@ -138,24 +138,63 @@ export function standardization(rows: number[][]): { mean: number[]; scale: numb
 }
 
 /**
- * Fits a logistic model (intercept first) to standardized rows by full-batch gradient descent with an L2 penalty
- * (not on the intercept). Deterministic: the same rows give the same weights on every machine.
+ * Fits a logistic model (intercept first) to standardized rows: the minimum of the mean log-loss plus
+ * l2/2 × |weights|² (the intercept not penalized), by Newton's method (iteratively reweighted least squares).
+ * Deterministic: the same rows give the same weights on every machine.
  */
 export function fitLogistic(rows: number[][], labels: number[], norm: { mean: number[]; scale: number[] }, tuning = FIT_TUNING): number[] {
   const n = rows.length;
   const z = rows.map((r) => [1, ...r.map((v, j) => (v - norm.mean[j]) / norm.scale[j])]);
-  const w = new Array<number>((rows[0]?.length ?? 0) + 1).fill(0);
-  const grad = new Array<number>(w.length);
+  const d = (rows[0]?.length ?? 0) + 1;
+  const w = new Array<number>(d).fill(0);
+  const penalty = tuning.l2 * Math.max(1, n);
   for (let it = 0; it < tuning.iterations; it++) {
-    grad.fill(0);
+    const grad = w.map((wj, j) => (j === 0 ? 0 : penalty * wj));
+    const hess = Array.from({ length: d }, (_, j) => Array.from({ length: d }, (_, k) => (j === k && j > 0 ? penalty : 0)));
     for (let i = 0; i < n; i++) {
       const row = z[i];
       let s = 0;
-      for (let j = 0; j < w.length; j++) s += w[j] * row[j];
-      const err = 1 / (1 + Math.exp(-s)) - labels[i];
-      for (let j = 0; j < w.length; j++) grad[j] += err * row[j];
+      for (let j = 0; j < d; j++) s += w[j] * row[j];
+      const p = 1 / (1 + Math.exp(-s));
+      const err = p - labels[i];
+      const v = Math.max(p * (1 - p), 1e-12);
+      for (let j = 0; j < d; j++) {
+        grad[j] += err * row[j];
+        const hj = hess[j];
+        for (let k = 0; k <= j; k++) hj[k] += v * row[j] * row[k];
+      }
     }
-    for (let j = 0; j < w.length; j++) w[j] -= tuning.step * (grad[j] / Math.max(1, n) + (j === 0 ? 0 : tuning.l2 * w[j]));
+    for (let j = 0; j < d; j++) for (let k = j + 1; k < d; k++) hess[j][k] = hess[k][j];
+    const step = solve(hess, grad);
+    let moved = 0;
+    for (let j = 0; j < d; j++) {
+      w[j] -= step[j];
+      moved = Math.max(moved, Math.abs(step[j]));
+    }
+    if (moved < tuning.tolerance) break;
   }
   return w;
+}
+
+/** Solves A x = b by Gaussian elimination with partial pivoting (A is small, symmetric and positive definite). */
+function solve(a: number[][], b: number[]): number[] {
+  const n = b.length;
+  const m = a.map((row, i) => [...row, b[i]]);
+  for (let c = 0; c < n; c++) {
+    let pivot = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(m[r][c]) > Math.abs(m[pivot][c])) pivot = r;
+    [m[c], m[pivot]] = [m[pivot], m[c]];
+    const p = m[c][c] || 1e-12;
+    for (let r = c + 1; r < n; r++) {
+      const f = m[r][c] / p;
+      if (f !== 0) for (let k = c; k <= n; k++) m[r][k] -= f * m[c][k];
+    }
+  }
+  const x = new Array<number>(n).fill(0);
+  for (let r = n - 1; r >= 0; r--) {
+    let s = m[r][n];
+    for (let k = r + 1; k < n; k++) s -= m[r][k] * x[k];
+    x[r] = s / (m[r][r] || 1e-12);
+  }
+  return x;
 }

@@ -12,6 +12,7 @@ export const CHILD_ENTRIES = [
   'bot/index.ts',
   'scripts/kb-ask.ts',
   'scripts/kb-eval.ts',
+  'scripts/kb-calibrate.ts',
   'scripts/kb-gaps.ts',
   'scripts/kb-lint.ts',
   'scripts/teams-package.ts',
