@@ -9,7 +9,20 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { buildKnowledgeBase } from '../bot/knowledge/knowledge-base.js';
 import { loadPolicy } from '../bot/knowledge/policy.js';
-import { calibrationRows, calibrationYaml, evalFiles, fitCalibration, leaveOneSetOut, sameCalibration, type FoldFigures } from '../bot/knowledge/calibrate.js';
+import {
+  calibrationRows,
+  calibrationYaml,
+  evalFiles,
+  fitCalibration,
+  fitUrgency,
+  leaveOneSetOut,
+  sameCalibration,
+  sameUrgencyModel,
+  urgencyLeaveOneSetOut,
+  urgencyRows,
+  type FoldFigures,
+  type UrgencyFigures,
+} from '../bot/knowledge/calibrate.js';
 import { knowledgePaths, parseArgs, runMain } from './cli.js';
 
 const pct = (a: number, b: number) => (b === 0 ? '-' : `${((a / b) * 100).toFixed(1)} %`);
@@ -21,6 +34,7 @@ runMain(() => {
   const files = evalFiles(knowledgeDir);
   const kb = buildKnowledgeBase(knowledgeDir);
   const rows = calibrationRows(kb, files);
+  const urgency = urgencyRows(kb, files);
 
   if (args.flags.has('folds')) {
     const held = [...new Set(rows.map((r) => r.set))].filter((s) => /^blind-\d+$/.test(s));
@@ -36,19 +50,27 @@ runMain(() => {
     }
     console.log(line('all: rules', total.rules));
     console.log(line('  calibrated', total.calibrated));
+    const u = { rules: none(), model: none(), both: none() };
+    for (const fold of urgencyLeaveOneSetOut(urgency, held)) for (const k of ['rules', 'model', 'both'] as const) addUrgency(u[k], fold[k]);
+    const show = (name: string, f: UrgencyFigures) => `${name.padEnd(32)} urgent recall ${pct(f.flagged, f.urgent).padStart(8)}  false alarms ${f.falseAlarms}`;
+    console.log(`\nurgency, each blind set left out (${u.rules.urgent} urgent questions):`);
+    console.log(show('rules (tuned on every set)', u.rules));
+    console.log(show('learned check alone', u.model));
+    console.log(show('rules or learned check', u.both));
     return;
   }
 
   const trained = { questions: rows.length, sets: files.map((f) => path.basename(f, '.yml')) };
   const fitted = fitCalibration(rows, trained);
+  const urgencyModel = fitUrgency(urgency);
   if (args.flags.has('check')) {
     if (!fs.existsSync(file)) fail(`${path.relative(process.cwd(), file)} is missing: run npm run kb:calibrate`);
-    const saved = loadPolicy(path.dirname(file)).calibration;
-    if (!saved || !sameCalibration(saved, fitted)) fail(`${path.relative(process.cwd(), file)} is stale (the knowledge or the eval sets changed since it was fitted): run npm run kb:calibrate and commit it`);
+    const saved = loadPolicy(path.dirname(file));
+    if (!saved.calibration || !sameCalibration(saved.calibration, fitted) || !sameUrgencyModel(saved.urgencyModel, urgencyModel)) fail(`${path.relative(process.cwd(), file)} is stale (the knowledge or the eval sets changed since it was fitted): run npm run kb:calibrate and commit it`);
     console.log(`answer calibration is current (${rows.length} questions)`);
     return;
   }
-  fs.writeFileSync(file, calibrationYaml(fitted));
+  fs.writeFileSync(file, calibrationYaml(fitted, urgencyModel));
   console.log(`wrote ${path.relative(process.cwd(), file)} (${rows.length} questions decided by search, from ${files.length} set${files.length === 1 ? '' : 's'})`);
 });
 
@@ -62,6 +84,16 @@ function add(into: FoldFigures, f: FoldFigures): void {
   into.inTop3 += f.inTop3;
   into.articleRows += f.articleRows;
   into.confidentlyWrong += f.confidentlyWrong;
+}
+
+function none(): UrgencyFigures {
+  return { urgent: 0, flagged: 0, falseAlarms: 0 };
+}
+
+function addUrgency(into: UrgencyFigures, f: UrgencyFigures): void {
+  into.urgent += f.urgent;
+  into.flagged += f.flagged;
+  into.falseAlarms += f.falseAlarms;
 }
 
 function fail(message: string): never {

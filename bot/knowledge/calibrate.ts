@@ -5,6 +5,8 @@ import { ANSWER_FEATURES, answerFeatures, fitLogistic, outcomeOfFeatures, standa
 import { decide } from './decide.js';
 import { readEvalCases } from './eval.js';
 import type { KnowledgeBase } from './knowledge-base.js';
+import { urgencyVetoed } from './intents.js';
+import { fitUrgencyModel, urgencyProbability, type UrgencyModel } from './urgency-model.js';
 
 /**
  * Fitting the answer calibration (answer-model.ts) from the evaluation sets, and measuring it honestly: leave one
@@ -118,8 +120,62 @@ export function leaveOneSetOut(rows: CalibrationRow[], heldSets: string[]): { se
   });
 }
 
+/** One evaluation question's urgency: its label, what the rules said, whether a rule vetoes urgency, small talk. */
+export interface UrgencyRow {
+  set: string;
+  text: string;
+  urgent: boolean;
+  rule: boolean;
+  vetoed: boolean;
+  smalltalk: boolean;
+}
+
+/** Every evaluation question's urgency row (the learned check switched off). */
+export function urgencyRows(kb: KnowledgeBase, files: string[]): UrgencyRow[] {
+  return files.flatMap((file) =>
+    readEvalCases(file).map((c) => {
+      const d = decide(kb, c.q, { role: c.role, calibrate: false, learnedUrgency: false });
+      return { set: path.basename(file, '.yml'), text: c.q, urgent: Boolean(c.urgent), rule: d.urgent, vetoed: urgencyVetoed(c.q, kb.policy), smalltalk: d.outcome === 'smalltalk' };
+    }),
+  );
+}
+
+/** The learned urgency check fitted to rows. */
+export function fitUrgency(rows: UrgencyRow[]): UrgencyModel {
+  return fitUrgencyModel(rows.map((r) => ({ text: r.text, urgent: r.urgent })));
+}
+
+/** Urgent recall and false alarms of one way of flagging. */
+export interface UrgencyFigures {
+  urgent: number;
+  flagged: number;
+  falseAlarms: number;
+}
+
+/** Leave-one-set-out for the learned urgency check: the model alone, and the rules or the model (as decide() flags). */
+export function urgencyLeaveOneSetOut(rows: UrgencyRow[], heldSets: string[]): { set: string; rules: UrgencyFigures; model: UrgencyFigures; both: UrgencyFigures }[] {
+  return heldSets.map((set) => {
+    const model = fitUrgency(rows.filter((r) => r.set !== set));
+    const held = rows.filter((r) => r.set === set);
+    const learned = (r: UrgencyRow) => !r.vetoed && !r.smalltalk && urgencyProbability(model, r.text) >= model.threshold;
+    const figures = (flag: (r: UrgencyRow) => boolean): UrgencyFigures => ({
+      urgent: held.filter((r) => r.urgent).length,
+      flagged: held.filter((r) => r.urgent && flag(r)).length,
+      falseAlarms: held.filter((r) => !r.urgent && flag(r)).length,
+    });
+    return { set, rules: figures((r) => r.rule), model: figures(learned), both: figures((r) => r.rule || learned(r)) };
+  });
+}
+
+/** True when two urgency models have the same intercept, threshold and weights. */
+export function sameUrgencyModel(a: UrgencyModel | undefined, b: UrgencyModel): boolean {
+  if (!a || a.threshold !== b.threshold || Math.abs(a.bias - b.bias) > 2e-4) return false;
+  const keys = new Set([...Object.keys(a.weights), ...Object.keys(b.weights)]);
+  return [...keys].every((k) => Math.abs((a.weights[k] ?? 0) - (b.weights[k] ?? 0)) <= 2e-4);
+}
+
 /** The calibration file's text: a comment saying what it is and how it was made, then the numbers. */
-export function calibrationYaml(cal: AnswerCalibration & { trained?: Record<string, unknown> }): string {
+export function calibrationYaml(cal: AnswerCalibration & { trained?: Record<string, unknown> }, urgency?: UrgencyModel): string {
   const header = [
     '# The answer calibration: written by `npm run kb:calibrate`, do not edit by hand (CI checks it is current).',
     '# Two logistic models over what search saw of a message (bot/knowledge/answer-model.ts): the chance that the first',
@@ -127,8 +183,11 @@ export function calibrationYaml(cal: AnswerCalibration & { trained?: Record<stri
     '# Fitted on knowledge/eval (golden and training sets). After editing articles, synonyms, policy or eval sets, run',
     '# `npm run kb:calibrate` and commit this file; `npm run kb:calibrate -- --folds` shows what it does on sets it has',
     '# not seen (leave one blind set out). To switch the calibration off, delete this file.',
+    '# urgency_model: the learned urgency check (bot/knowledge/urgency-model.ts), a weight per word or word pair, fitted',
+    '# on the sets\' `urgent: true` labels; a message is urgent when the urgency rules or this model say so.',
   ];
-  return `${header.join('\n')}\n${YAML.stringify({ calibration: cal }, { lineWidth: 0, flowCollectionPadding: false })}`;
+  const data = { calibration: cal, ...(urgency ? { urgency_model: urgency } : {}) };
+  return `${header.join('\n')}\n${YAML.stringify(data, { lineWidth: 0, flowCollectionPadding: false })}`;
 }
 
 /** True when two calibrations have the same features, thresholds and numbers. */

@@ -1,5 +1,6 @@
 import type { AskerRole } from './article.js';
-import { asksForPerson, describesCurrentProblem, isClinicalQuestion, leansClinical, smalltalkKind, urgencyOf, type SmalltalkKind } from './intents.js';
+import { asksForPerson, describesCurrentProblem, isClinicalQuestion, leansClinical, smalltalkKind, urgencyOf, urgencyVetoed, type SmalltalkKind } from './intents.js';
+import { soundsUrgent } from './urgency-model.js';
 import type { KnowledgeBase } from './knowledge-base.js';
 import { isOffTopicWord, normalize } from './normalize.js';
 import { search, searchOne, type SearchHit } from './search.js';
@@ -41,6 +42,8 @@ export interface DecideOptions {
   role?: AskerRole;
   /** Apply the answer calibration (knowledge/policy/answer-calibration.yml) when the policy has one; default true. */
   calibrate?: boolean;
+  /** Apply the learned urgency check (urgency-model.ts) when the policy has one; default true. */
+  learnedUrgency?: boolean;
 }
 
 /**
@@ -146,11 +149,29 @@ function round(n: number): number {
   return Math.round(n * 1000) / 1000;
 }
 
-/** Decides what to do with one message. Pure: no I/O, never throws on user text. */
+/**
+ * Decides what to do with one message. Pure: no I/O, never throws on user text. A message the urgency rules pass over
+ * is still urgent when the learned urgency check (urgency-model.ts) says so and no rule vetoes it (not urgent, not
+ * now, over); small talk never is.
+ */
 export function decide(kb: KnowledgeBase, rawText: string, options: DecideOptions = {}): Decision {
+  const decision = decideByRules(kb, rawText, options);
+  const model = kb.policy.urgencyModel;
+  if (decision.urgent || decision.outcome === 'smalltalk' || !model || options.learnedUrgency === false) return decision;
+  const text = searchedText(rawText);
+  return soundsUrgent(model, text) && !urgencyVetoed(text, kb.policy) ? { ...decision, urgent: true } : decision;
+}
+
+/** The text decide() reads: the message, cut to DECISION_TUNING.maxSearchChars. */
+function searchedText(rawText: unknown): string {
   const full = typeof rawText === 'string' ? rawText : '';
-  const truncated = full.length > DECISION_TUNING.maxSearchChars;
-  const text = truncated ? cutText(full, DECISION_TUNING.maxSearchChars) : full;
+  return full.length > DECISION_TUNING.maxSearchChars ? cutText(full, DECISION_TUNING.maxSearchChars) : full;
+}
+
+/** decide() with the urgency rules alone. */
+function decideByRules(kb: KnowledgeBase, rawText: string, options: DecideOptions): Decision {
+  const text = searchedText(rawText);
+  const truncated = typeof rawText === 'string' && rawText.length > DECISION_TUNING.maxSearchChars;
   const { urgent, systemRisk, article: situationArticle } = urgencyOf(text, kb.policy);
 
   let corrected: string[] | undefined;

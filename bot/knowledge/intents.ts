@@ -74,6 +74,15 @@ export function urgencyOf(raw: string, policy: Policy = defaultPolicy()): { urge
 }
 
 /**
+ * True when the message says the situation is not urgent, not now (planned, past, a how-to for later) or over: what
+ * `urgencyOf` vetoes, also applied to the learned urgency check (urgency-model.ts).
+ */
+export function urgencyVetoed(raw: string, policy: Policy = defaultPolicy()): boolean {
+  const text = prepare(raw);
+  return ['over', 'not-urgent', 'not-now'].some((kind) => anyRule(policy, 'urgency', kind, text));
+}
+
+/**
  * True when the message reports, as happening now, an outage for many or a patient put at risk by the system
  * (another patient's data in the chart, a near miss). Unlike a waiting patient, this is what the urgent
  * articles (downtime, patient safety) are about.

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { KnowledgeError, type ArticleProblem } from './load.js';
 import { mayMatch, requiredLiterals } from './rule-prefilter.js';
 import { ANSWER_FEATURES, type AnswerCalibration } from './answer-model.js';
+import type { UrgencyModel } from './urgency-model.js';
 
 /**
  * The analysts' policy: word lists and phrase rules in knowledge/policy/*.yml (what counts as clinical advice, urgent,
@@ -71,8 +72,9 @@ const PolicyFileSchema = z
     class_features: z.array(z.string().regex(/^[a-z_]+$/)).optional(),
     clinical: z.array(z.coerce.string().trim().min(1, 'is an empty example')).optional(),
     ehr: z.array(z.coerce.string().trim().min(1, 'is an empty example')).optional(),
-    // The answer calibration (answer-calibration.yml), written by `npm run kb:calibrate`.
+    // The answer calibration and the learned urgency check (answer-calibration.yml), written by `npm run kb:calibrate`.
     calibration: CalibrationSchema.optional(),
+    urgency_model: z.object({ bias: z.number().finite(), threshold: z.number().min(0).max(1), weights: z.record(z.string(), z.number().finite()) }).strict().optional(),
   })
   .strict();
 
@@ -117,6 +119,8 @@ export interface Policy {
   classFeatures: { name: string; regex: RegExp }[];
   /** The answer calibration (answer-calibration.yml), when the policy has one: see answer-model.ts. */
   calibration?: AnswerCalibration;
+  /** The learned urgency check (answer-calibration.yml), when the policy has one: see urgency-model.ts. */
+  urgencyModel?: UrgencyModel;
   /** The policy directory it came from. */
   dir: string;
 }
@@ -204,10 +208,15 @@ export function loadPolicy(dir: string): Policy {
   const classFeatures: Policy['classFeatures'] = [];
   const labelled = new Map<string, string>();
   let calibration: AnswerCalibration | undefined;
+  let urgencyModel: UrgencyModel | undefined;
   for (const [file, data] of parsed) {
     if (data.calibration) {
       if (calibration) problems.push({ file, field: 'calibration', message: 'is defined in two policy files' });
       calibration = data.calibration;
+    }
+    if (data.urgency_model) {
+      if (urgencyModel) problems.push({ file, field: 'urgency_model', message: 'is defined in two policy files' });
+      urgencyModel = data.urgency_model;
     }
     for (const name of data.class_features ?? []) classFeatures.push({ name, regex: compile(file, `class_features.${name}`, `^(?:{${name}})$`) });
     for (const label of ['clinical', 'ehr'] as const) {
@@ -253,7 +262,7 @@ export function loadPolicy(dir: string): Policy {
     }
   }
   if (problems.length > 0) throw new KnowledgeError(problems);
-  return { rules, filler, offTopic, taskWords, wordClasses, listExamples, vocabularyWords, modelExamples, classFeatures, ...(calibration ? { calibration } : {}), dir };
+  return { rules, filler, offTopic, taskWords, wordClasses, listExamples, vocabularyWords, modelExamples, classFeatures, ...(calibration ? { calibration } : {}), ...(urgencyModel ? { urgencyModel } : {}), dir };
 }
 
 /** The policy shipped with the code (knowledge/policy beside this repository), for knowledge dirs that have none. */
