@@ -1,7 +1,9 @@
 /**
- * npm run kb:calibrate -- [--check] [--folds] : fits the answer calibration (bot/knowledge/answer-model.ts) on
- * knowledge/eval and writes knowledge/policy/answer-calibration.yml.
- *   --check  writes nothing; exits 1 when the file is missing or differs from a fresh fit (CI runs this).
+ * npm run kb:calibrate -- [--check [--quick]] [--folds] : fits the answer calibration (bot/knowledge/answer-model.ts)
+ * and the learned urgency check (urgency-model.ts) on knowledge/eval and writes knowledge/policy/answer-calibration.yml.
+ *   --check  writes nothing; exits 1 when the file is missing, was fitted from other inputs (its `trained.inputs` hash),
+ *            or differs from a fresh fit. With --quick only the first two (no refit: what `npm test` runs; the full
+ *            check runs in `npm run test:slow`).
  *   --folds  writes nothing; leaves each blind set of knowledge/eval/training out in turn, fits on the rest and
  *            prints the rules' figures and the calibration's on the set it did not see.
  */
@@ -10,16 +12,18 @@ import path from 'node:path';
 import { buildKnowledgeBase } from '../bot/knowledge/knowledge-base.js';
 import { loadPolicy } from '../bot/knowledge/policy.js';
 import {
-  calibrationRows,
+  calibrationFile,
+  calibrationInputsHash,
   calibrationYaml,
   evalFiles,
+  evalRows,
   fitCalibration,
   fitUrgency,
   leaveOneSetOut,
   sameCalibration,
   sameUrgencyModel,
+  savedInputsHash,
   urgencyLeaveOneSetOut,
-  urgencyRows,
   type FoldFigures,
   type UrgencyFigures,
 } from '../bot/knowledge/calibrate.js';
@@ -30,11 +34,20 @@ const pct = (a: number, b: number) => (b === 0 ? '-' : `${((a / b) * 100).toFixe
 runMain(() => {
   const args = parseArgs(process.argv.slice(2));
   const { knowledgeDir } = knowledgePaths();
-  const file = path.join(knowledgeDir, 'policy', 'answer-calibration.yml');
+  const file = calibrationFile(knowledgeDir);
+  const shown = path.relative(process.cwd(), file);
+  const inputs = calibrationInputsHash(knowledgeDir);
+  if (args.flags.has('check')) {
+    if (!fs.existsSync(file)) fail(`${shown} is missing: run npm run kb:calibrate`);
+    if (savedInputsHash(knowledgeDir) !== inputs) fail(`${shown} is stale (the knowledge or the eval sets changed since it was fitted): run npm run kb:calibrate and commit it`);
+    if (args.flags.has('quick')) {
+      console.log(`answer calibration is current (inputs ${inputs})`);
+      return;
+    }
+  }
   const files = evalFiles(knowledgeDir);
   const kb = buildKnowledgeBase(knowledgeDir);
-  const rows = calibrationRows(kb, files);
-  const urgency = urgencyRows(kb, files);
+  const { answers: rows, urgency } = evalRows(kb, files);
 
   if (args.flags.has('folds')) {
     const held = [...new Set(rows.map((r) => r.set))].filter((s) => /^blind-\d+$/.test(s));
@@ -60,18 +73,17 @@ runMain(() => {
     return;
   }
 
-  const trained = { questions: rows.length, sets: files.map((f) => path.basename(f, '.yml')) };
+  const trained = { questions: rows.length, sets: files.map((f) => path.basename(f, '.yml')), inputs };
   const fitted = fitCalibration(rows, trained);
   const urgencyModel = fitUrgency(urgency);
   if (args.flags.has('check')) {
-    if (!fs.existsSync(file)) fail(`${path.relative(process.cwd(), file)} is missing: run npm run kb:calibrate`);
     const saved = loadPolicy(path.dirname(file));
-    if (!saved.calibration || !sameCalibration(saved.calibration, fitted) || !sameUrgencyModel(saved.urgencyModel, urgencyModel)) fail(`${path.relative(process.cwd(), file)} is stale (the knowledge or the eval sets changed since it was fitted): run npm run kb:calibrate and commit it`);
+    if (!saved.calibration || !sameCalibration(saved.calibration, fitted) || !sameUrgencyModel(saved.urgencyModel, urgencyModel)) fail(`${shown} differs from a fresh fit of the same inputs (edited by hand?): run npm run kb:calibrate and commit it`);
     console.log(`answer calibration is current (${rows.length} questions)`);
     return;
   }
   fs.writeFileSync(file, calibrationYaml(fitted, urgencyModel));
-  console.log(`wrote ${path.relative(process.cwd(), file)} (${rows.length} questions decided by search, from ${files.length} set${files.length === 1 ? '' : 's'})`);
+  console.log(`wrote ${shown} (${rows.length} questions decided by search, from ${files.length} set${files.length === 1 ? '' : 's'})`);
 });
 
 function zero(): FoldFigures {

@@ -2,7 +2,9 @@
  * npm run kb:lint : validates every article, the synonym file and the policy files (knowledge/policy/*.yml), and runs
  * every policy example through the real classifier; exits 1 naming file, field (or rule and example) and problem.
  */
+import fs from 'node:fs';
 import path from 'node:path';
+import { calibrationFile, calibrationInputsHash, savedInputsHash } from '../bot/knowledge/calibrate.js';
 import { isStale } from '../bot/knowledge/article.js';
 import { KnowledgeError, loadArticles } from '../bot/knowledge/load.js';
 import { loadNotices } from '../bot/knowledge/notices.js';
@@ -42,6 +44,10 @@ runMain(() => {
     // Notices: unknown article ids, ends before starts, bad dates (file and field named).
     const notices = loadNotices(path.join(knowledgeDir, 'notices'), new Set(articles.map((a) => a.id)));
     if (notices.problems.length > 0) throw new KnowledgeError(notices.problems);
+    // The answer calibration and urgency model are fitted on these files: after a change they need refitting.
+    if (fs.existsSync(calibrationFile(knowledgeDir)) && savedInputsHash(knowledgeDir) !== calibrationInputsHash(knowledgeDir)) {
+      console.log('warning  policy/answer-calibration.yml  fitted on other knowledge or eval sets: run npm run kb:calibrate and commit it (CI fails until then)');
+    }
     const now = new Date();
     const stale = articles.filter((a) => isStale(a, now));
     for (const a of stale) console.log(`warning  ${a.id}.md  reviewed: ${a.reviewed} is older than 365 days`);

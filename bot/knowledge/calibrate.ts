@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
@@ -6,7 +7,9 @@ import { decide } from './decide.js';
 import { readEvalCases } from './eval.js';
 import type { KnowledgeBase } from './knowledge-base.js';
 import { urgencyVetoed } from './intents.js';
-import { fitUrgencyModel, urgencyProbability, type UrgencyModel } from './urgency-model.js';
+import { fitUrgencyModel, URGENCY_FIT, urgencyProbability, type UrgencyModel } from './urgency-model.js';
+import { ANSWER_FEATURES as FEATURES } from './answer-model.js';
+import { sourceFiles } from './knowledge-base.js';
 
 /**
  * Fitting the answer calibration (answer-model.ts) from the evaluation sets, and measuring it honestly: leave one
@@ -44,19 +47,59 @@ export function evalFiles(knowledgeDir: string): string[] {
   ];
 }
 
+/** The calibration file inside a knowledge directory. */
+export function calibrationFile(knowledgeDir: string): string {
+  return path.join(knowledgeDir, 'policy', 'answer-calibration.yml');
+}
+
+/**
+ * A hash of everything a fit depends on: the articles, synonyms and policy (not the calibration file itself), the
+ * evaluation sets, and the features and settings of the code. Written into the file (`trained.inputs`): when it no
+ * longer matches, the file is stale without refitting anything (kb:lint warns, `kb:calibrate -- --check` fails).
+ */
+export function calibrationInputsHash(knowledgeDir: string): string {
+  const hash = crypto.createHash('sha256');
+  hash.update(JSON.stringify({ features: FEATURES, tuning: CALIBRATION_TUNING, urgency: URGENCY_FIT })).update('\0');
+  const own = path.resolve(calibrationFile(knowledgeDir));
+  for (const file of [...sourceFiles(knowledgeDir), ...evalFiles(knowledgeDir)]) {
+    if (path.resolve(file) === own) continue;
+    hash.update(path.relative(knowledgeDir, file)).update('\0').update(fs.readFileSync(file)).update('\0');
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+/** The inputs hash a calibration file was fitted from, or undefined when it has none or is missing. */
+export function savedInputsHash(knowledgeDir: string): string | undefined {
+  const file = calibrationFile(knowledgeDir);
+  if (!fs.existsSync(file)) return undefined;
+  const inputs = (YAML.parse(fs.readFileSync(file, 'utf8')) as { calibration?: { trained?: { inputs?: unknown } } } | null)?.calibration?.trained?.inputs;
+  return typeof inputs === 'string' ? inputs : undefined;
+}
+
 /** The rows of every question search decided, the calibration itself switched off (it must not learn from itself). */
 export function calibrationRows(kb: KnowledgeBase, files: string[]): CalibrationRow[] {
-  const rows: CalibrationRow[] = [];
+  return evalRows(kb, files).answers;
+}
+
+/**
+ * One pass over the evaluation sets with both learned parts switched off (they must not learn from themselves): the
+ * answer rows of the questions search decided, and every question's urgency row.
+ */
+export function evalRows(kb: KnowledgeBase, files: string[]): { answers: CalibrationRow[]; urgency: UrgencyRow[] } {
+  const answers: CalibrationRow[] = [];
+  const urgency: UrgencyRow[] = [];
   for (const file of files) {
     const set = path.basename(file, '.yml');
     for (const c of readEvalCases(file)) {
-      const signals = decide(kb, c.q, { role: c.role, calibrate: false }).signals;
+      const d = decide(kb, c.q, { role: c.role, calibrate: false, learnedUrgency: false });
+      urgency.push({ set, text: c.q, urgent: Boolean(c.urgent), rule: d.urgent, vetoed: urgencyVetoed(c.q, kb.policy), smalltalk: d.outcome === 'smalltalk' });
+      const signals = d.signals;
       if (!signals) continue;
       const firstThree = signals.hits.slice(0, 3).map((h) => h.id);
-      rows.push({ set, expect: c.expect, features: answerFeatures(signals), topRight: firstThree[0] === c.expect, top3Right: firstThree.includes(c.expect), rule: signals.rule, firstThree });
+      answers.push({ set, expect: c.expect, features: answerFeatures(signals), topRight: firstThree[0] === c.expect, top3Right: firstThree.includes(c.expect), rule: signals.rule, firstThree });
     }
   }
-  return rows;
+  return { answers, urgency };
 }
 
 const round = (x: number) => Math.round(x * 1e6) / 1e6;
@@ -128,16 +171,6 @@ export interface UrgencyRow {
   rule: boolean;
   vetoed: boolean;
   smalltalk: boolean;
-}
-
-/** Every evaluation question's urgency row (the learned check switched off). */
-export function urgencyRows(kb: KnowledgeBase, files: string[]): UrgencyRow[] {
-  return files.flatMap((file) =>
-    readEvalCases(file).map((c) => {
-      const d = decide(kb, c.q, { role: c.role, calibrate: false, learnedUrgency: false });
-      return { set: path.basename(file, '.yml'), text: c.q, urgent: Boolean(c.urgent), rule: d.urgent, vetoed: urgencyVetoed(c.q, kb.policy), smalltalk: d.outcome === 'smalltalk' };
-    }),
-  );
 }
 
 /** The learned urgency check fitted to rows. */
