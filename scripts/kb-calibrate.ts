@@ -9,7 +9,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { buildKnowledgeBase } from '../bot/knowledge/knowledge-base.js';
+import { buildKnowledgeBase, type KnowledgeBase } from '../bot/knowledge/knowledge-base.js';
+import { KnowledgeError } from '../bot/knowledge/load.js';
 import { loadPolicy } from '../bot/knowledge/policy.js';
 import {
   calibrationFile,
@@ -46,7 +47,7 @@ runMain(() => {
     }
   }
   const files = evalFiles(knowledgeDir);
-  const kb = buildKnowledgeBase(knowledgeDir);
+  const kb = knowledgeWithoutBrokenFile(knowledgeDir, file, args.flags.has('check'));
   const { answers: rows, urgency } = evalRows(kb, files);
 
   if (args.flags.has('folds')) {
@@ -96,6 +97,23 @@ function add(into: FoldFigures, f: FoldFigures): void {
   into.inTop3 += f.inTop3;
   into.articleRows += f.articleRows;
   into.confidentlyWrong += f.confidentlyWrong;
+}
+
+/**
+ * The knowledge base to fit on. A calibration file the policy loader refuses (an older format, a bad hand edit) is
+ * exactly what this command rewrites: it is set aside (deleted) rather than blocking its own repair; --check fails.
+ */
+function knowledgeWithoutBrokenFile(knowledgeDir: string, file: string, checking: boolean): KnowledgeBase {
+  try {
+    return buildKnowledgeBase(knowledgeDir);
+  } catch (err) {
+    const own = path.resolve(file);
+    if (!(err instanceof KnowledgeError) || !err.problems.every((p) => path.resolve(p.file) === own)) throw err;
+    if (checking) fail(`${path.relative(process.cwd(), file)} cannot be read (${err.problems.map((p) => `${p.field}: ${p.message}`).join('; ')}): run npm run kb:calibrate`);
+    process.stderr.write(`${path.relative(process.cwd(), file)} could not be read; fitting a new one\n`);
+    fs.rmSync(file);
+    return buildKnowledgeBase(knowledgeDir);
+  }
 }
 
 function none(): UrgencyFigures {

@@ -219,7 +219,8 @@ export function calibrationYaml(cal: AnswerCalibration & { trained?: Record<stri
     '# urgency_model: the learned urgency check (bot/knowledge/urgency-model.ts), a weight per word or word pair, fitted',
     '# on the sets\' `urgent: true` labels; a message is urgent when the urgency rules or this model say so.',
   ];
-  const data = { calibration: cal, ...(urgency ? { urgency_model: urgency } : {}) };
+  const weights = urgency && Object.entries(urgency.weights).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([f, w]) => `${f} ${w}`).join('\n');
+  const data = { calibration: cal, ...(urgency ? { urgency_model: { bias: urgency.bias, threshold: urgency.threshold, weights: `${weights}\n` } } : {}) };
   return `${header.join('\n')}\n${YAML.stringify(data, { lineWidth: 0, flowCollectionPadding: false })}`;
 }
 

@@ -74,11 +74,26 @@ const PolicyFileSchema = z
     ehr: z.array(z.coerce.string().trim().min(1, 'is an empty example')).optional(),
     // The answer calibration and the learned urgency check (answer-calibration.yml), written by `npm run kb:calibrate`.
     calibration: CalibrationSchema.optional(),
-    urgency_model: z.object({ bias: z.number().finite(), threshold: z.number().min(0).max(1), weights: z.record(z.string(), z.number().finite()) }).strict().optional(),
+    // Its weights are one block of "feature weight" lines: a YAML parser reads one string far faster than ~4,000 keys.
+    urgency_model: z
+      .object({ bias: z.number().finite(), threshold: z.number().min(0).max(1), weights: z.string().transform(parseWeights) })
+      .strict()
+      .optional(),
   })
   .strict();
 
 type PolicyFileData = z.infer<typeof PolicyFileSchema>;
+
+/** "feature weight" lines (urgency_model.weights) as a record; a line that is not two fields with a number is dropped. */
+function parseWeights(text: string): Record<string, number> {
+  const weights: Record<string, number> = {};
+  for (const line of text.split('\n')) {
+    const [feature, value, extra] = line.trim().split(/\s+/);
+    const w = Number(value);
+    if (feature && value !== undefined && extra === undefined && Number.isFinite(w)) weights[feature] = w;
+  }
+  return weights;
+}
 
 /** One compiled phrase rule: it fires when `regex` matches and `unless` does not. */
 export interface PolicyRule {

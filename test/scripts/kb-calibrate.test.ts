@@ -81,4 +81,14 @@ describe('scripts: kb-calibrate command line', function () {
     expect(r.status).to.equal(1);
     expect(r.stderr).to.match(/is missing: run npm run kb:calibrate/);
   });
+
+  it('rewrites a file the policy loader refuses (an old format, a bad edit) instead of failing on it', () => {
+    const file = path.join(knowledge, 'policy', 'answer-calibration.yml');
+    fs.writeFileSync(file, 'calibration:\n  features: [something_else]\n');
+    expect(run('kb-lint.ts', [], knowledge, path.join(tmp, 'data')).status).to.equal(1);
+    const repaired = calibrate([]);
+    expect(repaired.status).to.equal(0);
+    expect(repaired.stderr).to.match(/answer-calibration\.yml could not be read; fitting a new one/);
+    expect(calibrate(['--check', '--quick']).status).to.equal(0);
+  });
 });
