@@ -28,7 +28,6 @@ const FIRST = [
   'test/browser/admin-notices.test.ts',
   'test/browser/directline.test.ts',
   'test/scripts/cli.test.ts',
-  'test/scripts/kb-calibrate.test.ts',
   'test/analytics/kb-gaps-cli.test.ts',
   'test/browser/pages.test.ts',
   'test/knowledge/lunr-builder.test.ts',

@@ -3,27 +3,89 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
+import YAML from 'yaml';
 import { nodeArgs } from '../helpers/bundles.js';
 
-/**
- * The full staleness check of the committed calibration: refit it on every evaluation set and compare every number
- * (~4,000 decisions; `npm test` runs the quick inputs-hash check, test/scripts/kb-calibrate.test.ts).
- */
-describe('slow: the committed answer calibration and urgency model are a fresh fit of the committed sets', function () {
-  this.timeout(120_000);
+const REPO = path.resolve('.');
 
-  it('kb:calibrate --check refits and agrees', () => {
-    const data = fs.mkdtempSync(path.join(os.tmpdir(), 'elbow-calibration-'));
+/** Runs a CLI script's bundle with KNOWLEDGE_DIR set. */
+function run(script: string, args: string[], knowledgeDir: string, dataDir: string) {
+  const r = spawnSync(process.execPath, [...nodeArgs(`scripts/${script}`), ...args], {
+    cwd: REPO,
+    env: { ...process.env, KNOWLEDGE_DIR: knowledgeDir, DATA_DIR: dataDir },
+    encoding: 'utf8',
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * The kb-calibrate commands that fit (each decides every evaluation question): the full staleness check of the
+ * committed file, writing, refit-and-compare and repair. `npm test` runs the quick ones (test/scripts/kb-calibrate.test.ts).
+ */
+describe('slow: kb-calibrate fits, refits and repairs the answer calibration and urgency model', function () {
+  this.timeout(120_000);
+  let tmp: string;
+  let knowledge: string;
+  const calibrate = (args: string[], dir = knowledge) => run('kb-calibrate.ts', args, dir, path.join(tmp, 'data'));
+
+  before(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'elbow-calibrate-'));
+    knowledge = path.join(tmp, 'knowledge');
+    fs.cpSync(path.join(REPO, 'knowledge'), knowledge, { recursive: true });
+    // The copy calibrates on the golden set alone: the same command on a small share of the questions.
+    fs.rmSync(path.join(knowledge, 'eval', 'training'), { recursive: true });
+  });
+
+  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  it('the committed file is a fresh fit of the committed sets: kb:calibrate --check refits and agrees', () => {
+    const r = calibrate(['--check'], path.join(REPO, 'knowledge'));
+    expect(r.stderr).to.equal('');
+    expect(r.status).to.equal(0);
+    expect(r.stdout).to.match(/answer calibration is current \(\d+ questions\)/);
+  });
+
+  it('writes the file; an eval set changed since makes it stale for --check, and kb:lint says so', () => {
+    const write = calibrate([]);
+    expect(write.status).to.equal(0);
+    expect(write.stdout).to.match(/wrote .*answer-calibration\.yml \(\d+ questions decided by search, from 1 set\)/);
+    expect(calibrate(['--check', '--quick']).status).to.equal(0);
+    const golden = path.join(knowledge, 'eval', 'golden.yml');
+    const original = fs.readFileSync(golden, 'utf8');
+    const cases = YAML.parse(original) as { q: string; expect: string }[];
+    cases[0].expect = 'no-match';
+    fs.writeFileSync(golden, YAML.stringify(cases));
     try {
-      const r = spawnSync(process.execPath, [...nodeArgs('scripts/kb-calibrate.ts'), '--check'], {
-        env: { ...process.env, KNOWLEDGE_DIR: path.resolve('knowledge'), DATA_DIR: data },
-        encoding: 'utf8',
-      });
-      expect(r.stderr).to.equal('');
-      expect(r.status).to.equal(0);
-      expect(r.stdout).to.match(/answer calibration is current \(\d+ questions\)/);
+      const stale = calibrate(['--check', '--quick']);
+      expect(stale.status).to.equal(1);
+      expect(stale.stderr).to.match(/answer-calibration\.yml is stale.*npm run kb:calibrate/);
+      const lint = run('kb-lint.ts', [], knowledge, path.join(tmp, 'data'));
+      expect(lint.status).to.equal(0);
+      expect(lint.stdout).to.match(/warning {2}policy\/answer-calibration\.yml {2}fitted on other knowledge or eval sets: run npm run kb:calibrate/);
     } finally {
-      fs.rmSync(data, { recursive: true, force: true });
+      fs.writeFileSync(golden, original);
     }
+  });
+
+  it('--check refits and fails when the numbers were edited by hand, though the inputs are the same', () => {
+    // The file written above, for the golden set as it is again; test/slow/calibration.slow.ts refits the repository's.
+    const file = path.join(knowledge, 'policy', 'answer-calibration.yml');
+    const data = YAML.parse(fs.readFileSync(file, 'utf8'));
+    data.calibration.top.weights[1] += 0.5;
+    fs.writeFileSync(file, YAML.stringify(data));
+    expect(calibrate(['--check', '--quick']).status).to.equal(0);
+    const full = calibrate(['--check']);
+    expect(full.status).to.equal(1);
+    expect(full.stderr).to.match(/differs from a fresh fit of the same inputs.*npm run kb:calibrate/);
+  });
+
+  it('rewrites a file the policy loader refuses (an old format, a bad edit) instead of failing on it', () => {
+    const file = path.join(knowledge, 'policy', 'answer-calibration.yml');
+    fs.writeFileSync(file, 'calibration:\n  features: [something_else]\n');
+    expect(run('kb-lint.ts', [], knowledge, path.join(tmp, 'data')).status).to.equal(1);
+    const repaired = calibrate([]);
+    expect(repaired.status).to.equal(0);
+    expect(repaired.stderr).to.match(/answer-calibration\.yml could not be read; fitting a new one/);
+    expect(calibrate(['--check', '--quick']).status).to.equal(0);
   });
 });
