@@ -59,13 +59,14 @@ runMain(() => {
     for (const fold of leaveOneSetOut(rows, held)) {
       console.log(line(fold.set, fold.rules));
       console.log(line('  calibrated', fold.calibrated));
-      add(total.rules, fold.rules);
-      add(total.calibrated, fold.calibrated);
+      addInto(total.rules, fold.rules);
+      addInto(total.calibrated, fold.calibrated);
     }
     console.log(line('all: rules', total.rules));
     console.log(line('  calibrated', total.calibrated));
+    const none = (): UrgencyFigures => ({ urgent: 0, flagged: 0, falseAlarms: 0 });
     const u = { rules: none(), model: none(), both: none() };
-    for (const fold of urgencyLeaveOneSetOut(urgency, held)) for (const k of ['rules', 'model', 'both'] as const) addUrgency(u[k], fold[k]);
+    for (const fold of urgencyLeaveOneSetOut(urgency, held)) for (const k of ['rules', 'model', 'both'] as const) addInto(u[k], fold[k]);
     const show = (name: string, f: UrgencyFigures) => `${name.padEnd(32)} urgent recall ${pct(f.flagged, f.urgent).padStart(8)}  false alarms ${f.falseAlarms}`;
     console.log(`\nurgency, each blind set left out (${u.rules.urgent} urgent questions):`);
     console.log(show('rules (tuned on every set)', u.rules));
@@ -91,12 +92,10 @@ function zero(): FoldFigures {
   return { rows: 0, correct: 0, inTop3: 0, articleRows: 0, confidentlyWrong: 0 };
 }
 
-function add(into: FoldFigures, f: FoldFigures): void {
-  into.rows += f.rows;
-  into.correct += f.correct;
-  into.inTop3 += f.inTop3;
-  into.articleRows += f.articleRows;
-  into.confidentlyWrong += f.confidentlyWrong;
+/** Adds every count of `f` into `into` (fold figures summed over the held sets). */
+function addInto<T extends FoldFigures | UrgencyFigures>(into: T, f: T): void {
+  const sums = into as unknown as Record<string, number>;
+  for (const [k, v] of Object.entries(f)) sums[k] += v as number;
 }
 
 /**
@@ -114,16 +113,6 @@ function knowledgeWithoutBrokenFile(knowledgeDir: string, file: string, checking
     fs.rmSync(file);
     return buildKnowledgeBase(knowledgeDir);
   }
-}
-
-function none(): UrgencyFigures {
-  return { urgent: 0, flagged: 0, falseAlarms: 0 };
-}
-
-function addUrgency(into: UrgencyFigures, f: UrgencyFigures): void {
-  into.urgent += f.urgent;
-  into.flagged += f.flagged;
-  into.falseAlarms += f.falseAlarms;
 }
 
 function fail(message: string): never {

@@ -5,11 +5,9 @@ import YAML from 'yaml';
 import { ANSWER_FEATURES, answerFeatures, fitLogistic, outcomeOfFeatures, standardization, type AnswerCalibration, type CalibratedOutcome } from './answer-model.js';
 import { decide } from './decide.js';
 import { readEvalCases } from './eval.js';
-import type { KnowledgeBase } from './knowledge-base.js';
+import { sourceFiles, type KnowledgeBase } from './knowledge-base.js';
 import { urgencyVetoed } from './intents.js';
-import { fitUrgencyModel, URGENCY_FIT, urgencyProbability, type UrgencyModel } from './urgency-model.js';
-import { ANSWER_FEATURES as FEATURES } from './answer-model.js';
-import { sourceFiles } from './knowledge-base.js';
+import { fitUrgencyModel, soundsUrgent, URGENCY_FIT, type UrgencyModel } from './urgency-model.js';
 
 /**
  * Fitting the answer calibration (answer-model.ts) from the evaluation sets, and measuring it honestly: leave one
@@ -59,7 +57,7 @@ export function calibrationFile(knowledgeDir: string): string {
  */
 export function calibrationInputsHash(knowledgeDir: string): string {
   const hash = crypto.createHash('sha256');
-  hash.update(JSON.stringify({ features: FEATURES, tuning: CALIBRATION_TUNING, urgency: URGENCY_FIT })).update('\0');
+  hash.update(JSON.stringify({ features: ANSWER_FEATURES, tuning: CALIBRATION_TUNING, urgency: URGENCY_FIT })).update('\0');
   const own = path.resolve(calibrationFile(knowledgeDir));
   for (const file of [...sourceFiles(knowledgeDir), ...evalFiles(knowledgeDir)]) {
     if (path.resolve(file) === own) continue;
@@ -74,11 +72,6 @@ export function savedInputsHash(knowledgeDir: string): string | undefined {
   if (!fs.existsSync(file)) return undefined;
   const inputs = (YAML.parse(fs.readFileSync(file, 'utf8')) as { calibration?: { trained?: { inputs?: unknown } } } | null)?.calibration?.trained?.inputs;
   return typeof inputs === 'string' ? inputs : undefined;
-}
-
-/** The rows of every question search decided, the calibration itself switched off (it must not learn from itself). */
-export function calibrationRows(kb: KnowledgeBase, files: string[]): CalibrationRow[] {
-  return evalRows(kb, files).answers;
 }
 
 /**
@@ -190,7 +183,7 @@ export function urgencyLeaveOneSetOut(rows: UrgencyRow[], heldSets: string[]): {
   return heldSets.map((set) => {
     const model = fitUrgency(rows.filter((r) => r.set !== set));
     const held = rows.filter((r) => r.set === set);
-    const learned = (r: UrgencyRow) => !r.vetoed && !r.smalltalk && urgencyProbability(model, r.text) >= model.threshold;
+    const learned = (r: UrgencyRow) => !r.vetoed && !r.smalltalk && soundsUrgent(model, r.text);
     const figures = (flag: (r: UrgencyRow) => boolean): UrgencyFigures => ({
       urgent: held.filter((r) => r.urgent).length,
       flagged: held.filter((r) => r.urgent && flag(r)).length,

@@ -155,23 +155,17 @@ function round(n: number): number {
  * now, over); small talk never is.
  */
 export function decide(kb: KnowledgeBase, rawText: string, options: DecideOptions = {}): Decision {
-  const decision = decideByRules(kb, rawText, options);
+  const full = typeof rawText === 'string' ? rawText : '';
+  const truncated = full.length > DECISION_TUNING.maxSearchChars;
+  const text = truncated ? cutText(full, DECISION_TUNING.maxSearchChars) : full;
+  const decision = decideByRules(kb, text, truncated, options);
   const model = kb.policy.urgencyModel;
   if (decision.urgent || decision.outcome === 'smalltalk' || !model || options.learnedUrgency === false) return decision;
-  const text = searchedText(rawText);
   return soundsUrgent(model, text) && !urgencyVetoed(text, kb.policy) ? { ...decision, urgent: true } : decision;
 }
 
-/** The text decide() reads: the message, cut to DECISION_TUNING.maxSearchChars. */
-function searchedText(rawText: unknown): string {
-  const full = typeof rawText === 'string' ? rawText : '';
-  return full.length > DECISION_TUNING.maxSearchChars ? cutText(full, DECISION_TUNING.maxSearchChars) : full;
-}
-
-/** decide() with the urgency rules alone. */
-function decideByRules(kb: KnowledgeBase, rawText: string, options: DecideOptions): Decision {
-  const text = searchedText(rawText);
-  const truncated = typeof rawText === 'string' && rawText.length > DECISION_TUNING.maxSearchChars;
+/** decide() with the urgency rules alone, on the text cut to DECISION_TUNING.maxSearchChars. */
+function decideByRules(kb: KnowledgeBase, text: string, truncated: boolean, options: DecideOptions): Decision {
   const { urgent, systemRisk, article: situationArticle } = urgencyOf(text, kb.policy);
 
   let corrected: string[] | undefined;

@@ -15,7 +15,7 @@ import {
 } from '../../bot/knowledge/answer-model.js';
 import { decide } from '../../bot/knowledge/decide.js';
 import { readEvalCases } from '../../bot/knowledge/eval.js';
-import { buildKnowledgeBase, type KnowledgeBase } from '../../bot/knowledge/knowledge-base.js';
+import { buildKnowledgeBase, createKnowledgeBase, type KnowledgeBase } from '../../bot/knowledge/knowledge-base.js';
 import { KnowledgeError } from '../../bot/knowledge/load.js';
 import { loadPolicy } from '../../bot/knowledge/policy.js';
 
@@ -157,6 +157,19 @@ describe('knowledge/answer-model: the answer calibration', () => {
 
     it('is optional: without it there is no calibration and decide() keeps the rules', () => {
       expect(loadPolicy(dir).calibration).to.equal(undefined);
+      const kb = buildKnowledgeBase(path.resolve('knowledge'));
+      const { calibration, ...rest } = kb.policy;
+      expect(calibration).to.not.equal(undefined);
+      const without = createKnowledgeBase(kb.articles, kb.synonyms, '', new Date(), rest);
+      let differs = 0;
+      for (const c of readEvalCases(path.resolve('knowledge/eval/golden.yml'))) {
+        const ruled = decide(kb, c.q, { role: c.role, calibrate: false });
+        const plain = decide(without, c.q, { role: c.role });
+        expect([plain.outcome, plain.articleId], c.q).to.deep.equal([ruled.outcome, ruled.articleId]);
+        if (decide(kb, c.q, { role: c.role }).outcome !== ruled.outcome) differs++;
+      }
+      // ...and the calibration does change some decisions, so the comparison above is not vacuous.
+      expect(differs).to.be.above(0);
     });
   });
 });

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { expect } from 'chai';
 import { ANSWER_FEATURES } from '../../bot/knowledge/answer-model.js';
-import { calibrationRows, calibrationYaml, evalFiles, figuresOf, fitCalibration, leaveOneSetOut, rowOutcome, sameCalibration, type CalibrationRow } from '../../bot/knowledge/calibrate.js';
+import { calibrationYaml, evalRows, evalFiles, figuresOf, fitCalibration, leaveOneSetOut, rowOutcome, sameCalibration, type CalibrationRow } from '../../bot/knowledge/calibrate.js';
 import { buildKnowledgeBase } from '../../bot/knowledge/knowledge-base.js';
 import YAML from 'yaml';
 
@@ -62,7 +62,7 @@ describe('knowledge/calibrate: fitting and measuring the answer calibration', ()
     expect(path.basename(files[0])).to.equal('golden.yml');
     expect(files.length).to.be.above(2);
     const kb = buildKnowledgeBase(path.resolve('knowledge'));
-    const golden = calibrationRows(kb, [files[0]]);
+    const golden = evalRows(kb, [files[0]]).answers;
     expect(golden.length).to.be.within(200, 471);
     for (const r of golden) expect(r.features).to.have.length(ANSWER_FEATURES.length);
     expect(golden.filter((r) => r.topRight).length / golden.length).to.be.above(0.9);
