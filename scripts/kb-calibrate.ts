@@ -1,6 +1,7 @@
 /**
- * npm run kb:calibrate -- [--check [--quick]] [--folds] : fits the answer calibration (bot/knowledge/answer-model.ts)
- * and the learned urgency check (urgency-model.ts) on knowledge/eval and writes knowledge/policy/answer-calibration.yml.
+ * npm run kb:calibrate -- [--check [--quick]] [--folds] : fits the learned article ranking (bot/knowledge/article-model.ts),
+ * the answer calibration (answer-model.ts) and the learned urgency check (urgency-model.ts) on knowledge/eval and the
+ * articles, and writes knowledge/policy/answer-calibration.yml.
  *   --check  writes nothing; exits 1 when the file is missing, was fitted from other inputs (its `trained.inputs` hash),
  *            or differs from a fresh fit. With --quick only the first two (no refit: what `npm test` runs; the full
  *            check runs in `npm run test:slow`).
@@ -18,9 +19,12 @@ import {
   calibrationYaml,
   evalFiles,
   evalRows,
+  articleExamples,
+  fitArticleModels,
   fitCalibration,
   fitUrgency,
   leaveOneSetOut,
+  sameArticleModel,
   sameCalibration,
   sameUrgencyModel,
   savedInputsHash,
@@ -48,7 +52,8 @@ runMain(() => {
   }
   const files = evalFiles(knowledgeDir);
   const kb = knowledgeWithoutBrokenFile(knowledgeDir, file, args.flags.has('check'));
-  const { answers: rows, urgency } = evalRows(kb, files);
+  const { model: articleModel, bySet } = fitArticleModels(articleExamples(kb, files), files);
+  const { answers: rows, urgency } = evalRows(kb, files, bySet);
 
   if (args.flags.has('folds')) {
     const held = [...new Set(rows.map((r) => r.set))].filter((s) => /^blind-\d+$/.test(s));
@@ -80,11 +85,11 @@ runMain(() => {
   const urgencyModel = fitUrgency(urgency);
   if (args.flags.has('check')) {
     const saved = loadPolicy(path.dirname(file));
-    if (!saved.calibration || !sameCalibration(saved.calibration, fitted) || !sameUrgencyModel(saved.urgencyModel, urgencyModel)) fail(`${shown} differs from a fresh fit of the same inputs (edited by hand?): run npm run kb:calibrate and commit it`);
+    if (!saved.calibration || !sameCalibration(saved.calibration, fitted) || !sameUrgencyModel(saved.urgencyModel, urgencyModel) || !sameArticleModel(saved.articleModel, articleModel)) fail(`${shown} differs from a fresh fit of the same inputs (edited by hand?): run npm run kb:calibrate and commit it`);
     console.log(`answer calibration is current (${rows.length} questions)`);
     return;
   }
-  fs.writeFileSync(file, calibrationYaml(fitted, urgencyModel));
+  fs.writeFileSync(file, calibrationYaml(fitted, urgencyModel, articleModel));
   console.log(`wrote ${shown} (${rows.length} questions decided by search, from ${files.length} set${files.length === 1 ? '' : 's'})`);
 });
 

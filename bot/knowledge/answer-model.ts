@@ -23,6 +23,8 @@ export interface AnswerSignals {
   focused: boolean;
   /** What the hand-set rules decided. */
   rule: CalibratedOutcome;
+  /** The learned article ranking's probabilities (article-model.ts): first and second hit, and its best article. */
+  learned?: { top: number; second: number; best: number };
 }
 
 export type CalibratedOutcome = 'answer' | 'clarify' | 'no-match';
@@ -48,6 +50,9 @@ export const ANSWER_FEATURES = [
   'second_similarity',
   'second_informative_matched',
   'coverage_times_lead',
+  'learned_top',
+  'learned_lead',
+  'learned_best',
 ] as const;
 
 /** The feature vector of one message (see ANSWER_FEATURES). */
@@ -74,6 +79,9 @@ export function answerFeatures(s: AnswerSignals): number[] {
     second?.similarity ?? 0,
     second?.informative.matched ?? 0,
     top.coverage * lead(second),
+    s.learned?.top ?? 0,
+    s.learned ? Math.max(-3, Math.min(3, Math.log((s.learned.top + 1e-4) / (s.learned.second + 1e-4)))) : 0,
+    s.learned?.best ?? 0,
   ];
 }
 

@@ -8,6 +8,10 @@ import { readEvalCases } from './eval.js';
 import { sourceFiles, type KnowledgeBase } from './knowledge-base.js';
 import { urgencyVetoed } from './intents.js';
 import { fitUrgencyModel, soundsUrgent, URGENCY_FIT, type UrgencyModel } from './urgency-model.js';
+import { ARTICLE_FIT, articleFeatures, articleWeightsText, fitArticleModel, type ArticleExample, type ArticleModel } from './article-model.js';
+import { normalize } from './normalize.js';
+import { respell } from './spelling.js';
+import { storyFactors } from './story.js';
 
 /**
  * Fitting the answer calibration (answer-model.ts) from the evaluation sets, and measuring it honestly: leave one
@@ -57,7 +61,7 @@ export function calibrationFile(knowledgeDir: string): string {
  */
 export function calibrationInputsHash(knowledgeDir: string): string {
   const hash = crypto.createHash('sha256');
-  hash.update(JSON.stringify({ features: ANSWER_FEATURES, tuning: CALIBRATION_TUNING, urgency: URGENCY_FIT })).update('\0');
+  hash.update(JSON.stringify({ features: ANSWER_FEATURES, tuning: CALIBRATION_TUNING, urgency: URGENCY_FIT, article: ARTICLE_FIT, folds: ARTICLE_FOLDS })).update('\0');
   const own = path.resolve(calibrationFile(knowledgeDir));
   for (const file of [...sourceFiles(knowledgeDir), ...evalFiles(knowledgeDir)]) {
     if (path.resolve(file) === own) continue;
@@ -75,16 +79,67 @@ export function savedInputsHash(knowledgeDir: string): string | undefined {
 }
 
 /**
- * One pass over the evaluation sets with both learned parts switched off (they must not learn from themselves): the
- * answer rows of the questions search decided, and every question's urgency row.
+ * The learned article ranking is cross-fitted: the evaluation sets are dealt round-robin into this many folds, and the
+ * calibration learns from each question as ranked by a model fitted without its fold (a model that has seen a question
+ * is surer of it than of a new one). The model written to the file is fitted on everything.
  */
-export function evalRows(kb: KnowledgeBase, files: string[]): { answers: CalibrationRow[]; urgency: UrgencyRow[] } {
+export const ARTICLE_FOLDS = 5;
+
+/** The learned ranking's features of a message, as decide() computes them. */
+export function messageFeatures(kb: KnowledgeBase, text: string, story = true): Map<string, number> {
+  const query = normalize(text, kb.synonyms, 40, kb.policy, (tokens) => respell(kb, tokens));
+  return articleFeatures(query, story ? storyFactors(kb, text, query) : undefined);
+}
+
+/** An example for the article model, with the evaluation set it came from (none for the articles' own phrasings). */
+export interface LabelledExample extends ArticleExample {
+  set?: string;
+}
+
+/** The article model's examples: every article's title, alternate questions and tags, and every eval question about an article. */
+export function articleExamples(kb: KnowledgeBase, files: string[]): LabelledExample[] {
+  const examples: LabelledExample[] = [];
+  for (const a of kb.articles) {
+    for (const text of [a.title, ...a.questions, ...a.tags]) examples.push({ features: messageFeatures(kb, text, false), article: a.id });
+  }
+  for (const file of files) {
+    const set = path.basename(file, '.yml');
+    for (const c of readEvalCases(file)) {
+      if (kb.byId.has(c.expect)) examples.push({ set, features: messageFeatures(kb, c.q), article: c.expect });
+    }
+  }
+  return examples;
+}
+
+/** The fold of each evaluation set (sets dealt round-robin in file order). */
+export function articleFolds(files: string[]): Map<string, number> {
+  return new Map(files.map((f, i) => [path.basename(f, '.yml'), i % ARTICLE_FOLDS]));
+}
+
+/** The article model on every example, and one per fold fitted without that fold's sets (for evalRows). */
+export function fitArticleModels(examples: LabelledExample[], files: string[]): { model: ArticleModel; bySet: Map<string, ArticleModel> } {
+  const folds = articleFolds(files);
+  const bySet = new Map<string, ArticleModel>();
+  for (let fold = 0; fold < Math.min(ARTICLE_FOLDS, files.length); fold++) {
+    const model = fitArticleModel(examples.filter((e) => e.set === undefined || folds.get(e.set) !== fold));
+    for (const [set, f] of folds) if (f === fold) bySet.set(set, model);
+  }
+  return { model: fitArticleModel(examples), bySet };
+}
+
+/**
+ * One pass over the evaluation sets with the learned parts switched off (they must not learn from themselves), each
+ * question ranked by `articleModels` of its set (cross-fitted) or by none: the answer rows of the questions search
+ * decided, and every question's urgency row.
+ */
+export function evalRows(kb: KnowledgeBase, files: string[], articleModels?: Map<string, ArticleModel>): { answers: CalibrationRow[]; urgency: UrgencyRow[] } {
   const answers: CalibrationRow[] = [];
   const urgency: UrgencyRow[] = [];
   for (const file of files) {
     const set = path.basename(file, '.yml');
+    const articleModel = articleModels?.get(set) ?? false;
     for (const c of readEvalCases(file)) {
-      const d = decide(kb, c.q, { role: c.role, calibrate: false, learnedUrgency: false });
+      const d = decide(kb, c.q, { role: c.role, calibrate: false, learnedUrgency: false, articleModel });
       urgency.push({ set, text: c.q, urgent: Boolean(c.urgent), rule: d.urgent, vetoed: urgencyVetoed(c.q, kb.policy), smalltalk: d.outcome === 'smalltalk' });
       const signals = d.signals;
       if (!signals) continue;
@@ -201,7 +256,7 @@ export function sameUrgencyModel(a: UrgencyModel | undefined, b: UrgencyModel): 
 }
 
 /** The calibration file's text: a comment saying what it is and how it was made, then the numbers. */
-export function calibrationYaml(cal: AnswerCalibration & { trained?: Record<string, unknown> }, urgency?: UrgencyModel): string {
+export function calibrationYaml(cal: AnswerCalibration & { trained?: Record<string, unknown> }, urgency?: UrgencyModel, article?: ArticleModel): string {
   const header = [
     '# The answer calibration: written by `npm run kb:calibrate`, do not edit by hand (CI checks it is current).',
     '# Two logistic models over what search saw of a message (bot/knowledge/answer-model.ts): the chance that the first',
@@ -211,9 +266,15 @@ export function calibrationYaml(cal: AnswerCalibration & { trained?: Record<stri
     '# not seen (leave one blind set out). To switch the calibration off, delete this file.',
     '# urgency_model: the learned urgency check (bot/knowledge/urgency-model.ts), a weight per word or word pair, fitted',
     '# on the sets\' `urgent: true` labels; a message is urgent when the urgency rules or this model say so.',
+    '# article_model: the learned article ranking (bot/knowledge/article-model.ts), fitted on the articles\' own phrasings',
+    '# and the sets\' labelled questions; one line per word, "word k:weight", k the position of an article in `articles`.',
   ];
   const weights = urgency && Object.entries(urgency.weights).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([f, w]) => `${f} ${w}`).join('\n');
-  const data = { calibration: cal, ...(urgency ? { urgency_model: { bias: urgency.bias, threshold: urgency.threshold, weights: `${weights}\n` } } : {}) };
+  const data = {
+    calibration: cal,
+    ...(urgency ? { urgency_model: { bias: urgency.bias, threshold: urgency.threshold, weights: `${weights}\n` } } : {}),
+    ...(article ? { article_model: { articles: article.articles, bias: article.bias, weights: articleWeightsText(article) } } : {}),
+  };
   return `${header.join('\n')}\n${YAML.stringify(data, { lineWidth: 0, flowCollectionPadding: false })}`;
 }
 
@@ -229,4 +290,12 @@ export function sameCalibration(a: AnswerCalibration, b: AnswerCalibration): boo
     a.top.threshold === b.top.threshold &&
     a.top3.threshold === b.top3.threshold
   );
+}
+
+/** True when two article models know the same articles with the same intercepts and weights. */
+export function sameArticleModel(a: ArticleModel | undefined, b: ArticleModel): boolean {
+  if (!a || a.articles.join() !== b.articles.join() || a.bias.some((v, k) => Math.abs(v - b.bias[k]) > 2e-4)) return false;
+  const weight = (m: ArticleModel, f: string, k: number) => m.weights.get(f)?.find(([i]) => i === k)?.[1] ?? 0;
+  const keys = new Set([...a.weights.keys(), ...b.weights.keys()]);
+  return [...keys].every((f) => b.articles.every((_, k) => Math.abs(weight(a, f, k) - weight(b, f, k)) <= 2e-4));
 }

@@ -9,6 +9,7 @@ import { respell } from './spelling.js';
 import { clinicalModelOf, overrulesDecline, soundsClinical } from './clinical-model.js';
 import { cutText } from '../text.js';
 import { calibratedOutcome, type AnswerSignals, type CalibratedOutcome } from './answer-model.js';
+import { articleFeatures, learnedRanking, type ArticleModel } from './article-model.js';
 import { clearStoryLead, isStory, phrasingAheadBy, phrasingLeads, storyFactors } from './story.js';
 
 /** What Elbow does with a message. */
@@ -44,6 +45,11 @@ export interface DecideOptions {
   calibrate?: boolean;
   /** Apply the learned urgency check (urgency-model.ts) when the policy has one; default true. */
   learnedUrgency?: boolean;
+  /**
+   * The learned article ranking to re-rank search's hits with: default the policy's (answer-calibration.yml); false for
+   * none; kb:calibrate passes models fitted without the question's own set.
+   */
+  articleModel?: ArticleModel | false;
 }
 
 /**
@@ -177,7 +183,14 @@ function decideByRules(kb: KnowledgeBase, text: string, truncated: boolean, opti
   const correctedText = corrected?.join(' ');
   const base = { articleId: null, candidates: [] as string[], urgent, confidence: 0, hits: [] as SearchHit[], truncated, ...(correctedText ? { correctedText } : {}) };
   const groupFactors = storyFactors(kb, text, query);
-  const found = query.groups.length > 0 ? search(kb, query, { role: options.role, limit: systemRisk ? 10 : 5, groupFactors }) : [];
+  const articleModel = options.articleModel ?? kb.policy.articleModel;
+  const searched = query.groups.length > 0 ? search(kb, query, { role: options.role, limit: 10, groupFactors }) : [];
+  // One searched word ("list") tells the model nothing search has not weighed: it would only add which article that word
+  // was asked about most often, and a one-word question is the clinician's to narrow down (the rules decide it).
+  const oneWord = query.groups.length < 2;
+  const learned = articleModel && searched.length > 0 && !oneWord ? learnedRanking(articleModel, articleFeatures(query, groupFactors), searched) : undefined;
+  const reranked = learned?.hits ?? searched;
+  const found = reranked.slice(0, systemRisk ? 10 : 5);
   // A risk rule that names its article (records disagree -> patient safety) wants that one, when search surfaces it at
   // all, and no other urgent article (a label mismatch is not a downtime).
   const urgentHit = !systemRisk ? undefined : situationArticle ? namedHit(kb, found, situationArticle, () => searchOne(kb, query, situationArticle, { role: options.role, groupFactors })) : urgentArticle(kb, found);
@@ -210,9 +223,9 @@ function decideByRules(kb: KnowledgeBase, text: string, truncated: boolean, opti
   // Everyday words ("parking", "paycheck") say the message is not about the EHR, however far one article leads.
   const offTopic = query.tokens.some((t) => isOffTopicWord(t, kb.policy));
   const ruled = ruleDecision();
-  // The rules keep for themselves what no score should overturn: nothing to search, the article an urgent situation
-  // or a near word-for-word phrasing names, everyday words, a judgement asked about a drug or condition, and urgency.
-  if (!top || !meaningful || promoted || named || offTopic || urgent || (!failure && leansClinical(text, kb.policy))) return ruled;
+  // The rules keep for themselves what no score should overturn: nothing to search, one word, the article an urgent
+  // situation or a near word-for-word phrasing names, everyday words, a judgement asked about a drug or condition, and urgency.
+  if (!top || !meaningful || oneWord || promoted || named || offTopic || urgent || (!failure && leansClinical(text, kb.policy))) return ruled;
   const signals: AnswerSignals = {
     hits,
     words: query.tokens.length,
@@ -220,6 +233,7 @@ function decideByRules(kb: KnowledgeBase, text: string, truncated: boolean, opti
     taskRequest: requestsTask(text, kb.policy),
     focused: groupFactors !== undefined,
     rule: ruled.outcome as CalibratedOutcome,
+    ...(learned ? { learned: { top: learned.probability.get(top.id) ?? 0, second: hits[1] ? (learned.probability.get(hits[1].id) ?? 0) : 0, best: learned.best } } : {}),
   };
   const calibration = kb.policy.calibration;
   const outcome = calibration && options.calibrate !== false ? calibratedOutcome(calibration, signals) : signals.rule;

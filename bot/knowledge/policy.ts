@@ -7,6 +7,7 @@ import { KnowledgeError, type ArticleProblem } from './load.js';
 import { mayMatch, requiredLiterals } from './rule-prefilter.js';
 import { ANSWER_FEATURES, type AnswerCalibration } from './answer-model.js';
 import type { UrgencyModel } from './urgency-model.js';
+import { articleModelOf, type ArticleModel } from './article-model.js';
 
 /**
  * The analysts' policy: word lists and phrase rules in knowledge/policy/*.yml (what counts as clinical advice, urgent,
@@ -79,6 +80,13 @@ const PolicyFileSchema = z
       .object({ bias: z.number().finite(), threshold: z.number().min(0).max(1), weights: z.string().transform(parseWeights) })
       .strict()
       .optional(),
+    // The learned article ranking (article-model.ts): "feature k:w k:w" lines, k an index into `articles`.
+    article_model: z
+      .object({ articles: z.array(z.string().min(1)).min(1), bias: z.array(z.number().finite()), weights: z.string() })
+      .strict()
+      .refine((m) => m.bias.length === m.articles.length, 'needs one bias per article: run npm run kb:calibrate')
+      .transform((m): ArticleModel => articleModelOf(m.articles, m.bias, m.weights))
+      .optional(),
   })
   .strict();
 
@@ -136,6 +144,8 @@ export interface Policy {
   calibration?: AnswerCalibration;
   /** The learned urgency check (answer-calibration.yml), when the policy has one: see urgency-model.ts. */
   urgencyModel?: UrgencyModel;
+  /** The learned article ranking (answer-calibration.yml), when the policy has one: see article-model.ts. */
+  articleModel?: ArticleModel;
   /** The policy directory it came from. */
   dir: string;
 }
@@ -224,7 +234,12 @@ export function loadPolicy(dir: string): Policy {
   const labelled = new Map<string, string>();
   let calibration: AnswerCalibration | undefined;
   let urgencyModel: UrgencyModel | undefined;
+  let articleModel: ArticleModel | undefined;
   for (const [file, data] of parsed) {
+    if (data.article_model) {
+      if (articleModel) problems.push({ file, field: 'article_model', message: 'is defined in two policy files' });
+      articleModel = data.article_model;
+    }
     if (data.calibration) {
       if (calibration) problems.push({ file, field: 'calibration', message: 'is defined in two policy files' });
       calibration = data.calibration;
@@ -277,7 +292,7 @@ export function loadPolicy(dir: string): Policy {
     }
   }
   if (problems.length > 0) throw new KnowledgeError(problems);
-  return { rules, filler, offTopic, taskWords, wordClasses, listExamples, vocabularyWords, modelExamples, classFeatures, ...(calibration ? { calibration } : {}), ...(urgencyModel ? { urgencyModel } : {}), dir };
+  return { rules, filler, offTopic, taskWords, wordClasses, listExamples, vocabularyWords, modelExamples, classFeatures, ...(calibration ? { calibration } : {}), ...(urgencyModel ? { urgencyModel } : {}), ...(articleModel ? { articleModel } : {}), dir };
 }
 
 /** The policy shipped with the code (knowledge/policy beside this repository), for knowledge dirs that have none. */

@@ -61,9 +61,9 @@ describe('conversation/decide', () => {
 
     it("maps clinicians' words for an addendum and for charting teaching to the articles' words", () => {
       expect(decide(kb, 'need to amend my discharge summary after signing it', { role: 'physician' }).articleId).to.equal('late-entry-documentation');
-      // The teaching article comes first; whether it is answered or offered with the proxy-access one is the answer
-      // calibration's call (its score lead is 24 %, and "husband" is also a portal-proxy word).
-      expect(decide(kb, 'how do I chart that I taught the husband to give the enoxaparin shot', { role: 'nurse' }).candidates[0]).to.equal('patient-education-materials');
+      // The teaching article ranks first; whether it is answered, offered or left as a gap is the answer calibration's
+      // call (a drug and a family member in one question: the learned ranking is far from sure of it).
+      expect(decide(kb, 'how do I chart that I taught the husband to give the enoxaparin shot', { role: 'nurse' }).hits[0].id).to.equal('patient-education-materials');
     });
 
     it('offers 2-3 candidates when a question is too vague to pick one article', () => {

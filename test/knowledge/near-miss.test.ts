@@ -23,7 +23,9 @@ describe('knowledge: near-miss topics', () => {
 
   it('says no-match when a how-to request lands on a troubleshooting article through one shared word', () => {
     for (const q of ['how do i mark a diagnosis as resolved', 'how do i order transport to radiology for my patient']) {
-      const d = decide(kb, q);
+      expect(decide(kb, q).outcome, q).to.equal('no-match');
+      // The rules' own reason, on search's ranking alone (the learned ranking may put another article first).
+      const d = decide(kb, q, { calibrate: false, articleModel: false });
       expect(d.outcome, q).to.equal('no-match');
       expect(statesFailure(kb.byId.get(d.hits[0].id)?.title ?? '', kb.policy), q).to.equal(true);
       expect(d.hits[0].informative.matched, q).to.be.at.most(1);
