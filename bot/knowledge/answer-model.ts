@@ -23,8 +23,8 @@ export interface AnswerSignals {
   focused: boolean;
   /** What the hand-set rules decided. */
   rule: CalibratedOutcome;
-  /** The learned article ranking's probabilities (article-model.ts): first and second hit, and its best article. */
-  learned?: { top: number; second: number; best: number };
+  /** The learned article ranking's probabilities (article-model.ts): first and second hit, its best article, no article. */
+  learned?: { top: number; second: number; best: number; none: number };
 }
 
 export type CalibratedOutcome = 'answer' | 'clarify' | 'no-match';
@@ -53,6 +53,7 @@ export const ANSWER_FEATURES = [
   'learned_top',
   'learned_lead',
   'learned_best',
+  'learned_gap',
 ] as const;
 
 /** The feature vector of one message (see ANSWER_FEATURES). */
@@ -82,6 +83,7 @@ export function answerFeatures(s: AnswerSignals): number[] {
     s.learned?.top ?? 0,
     s.learned ? Math.max(-3, Math.min(3, Math.log((s.learned.top + 1e-4) / (s.learned.second + 1e-4)))) : 0,
     s.learned?.best ?? 0,
+    s.learned?.none ?? 0,
   ];
 }
 

@@ -60,6 +60,12 @@ export function articleProbabilities(model: ArticleModel, features: Map<string, 
   return new Map(model.articles.map((id, k) => [id, z[k] / sum]));
 }
 
+/**
+ * The class of the labelled questions no article answers (expected "no-match": EHR tasks the knowledge base does not
+ * cover, everyday questions). Its probability says "this reads like a gap", however well one article's words match.
+ */
+export const NO_ARTICLE = '(no article)';
+
 /** The model's view of a message's hits: each hit's probability, and the highest over all articles. */
 export interface LearnedView {
   /** The hits re-ranked: score × (p / best p among the hits)^sharpness. */
@@ -68,19 +74,23 @@ export interface LearnedView {
   probability: Map<string, number>;
   /** The highest probability the model gives any article (whether search found it or not). */
   best: number;
+  /** The probability that no article answers the message (NO_ARTICLE; 0 for a model fitted without gaps). */
+  none: number;
 }
 
 /** Re-ranks search's hits by the model (hits the model does not know keep their score). */
 export function learnedRanking(model: ArticleModel, features: Map<string, number>, hits: SearchHit[], tuning = ARTICLE_FIT): LearnedView {
   const all = articleProbabilities(model, features);
+  const none = all.get(NO_ARTICLE) ?? 0;
+  all.delete(NO_ARTICLE);
   const probability = new Map(hits.map((h) => [h.id, all.get(h.id) ?? 0]));
   const best = Math.max(0, ...all.values());
   const top = Math.max(0, ...probability.values());
-  if (top <= 0) return { hits, probability, best };
+  if (top <= 0) return { hits, probability, best, none };
   const reranked = hits
     .map((h) => (all.has(h.id) ? { ...h, score: h.score * Math.pow(Math.max(tuning.floor, (probability.get(h.id) ?? 0) / top), tuning.sharpness) } : h))
     .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
-  return { hits: reranked, probability, best };
+  return { hits: reranked, probability, best, none };
 }
 
 /** One labelled example for fitting: a message's features and its article. */

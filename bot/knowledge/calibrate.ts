@@ -8,7 +8,7 @@ import { readEvalCases } from './eval.js';
 import { sourceFiles, type KnowledgeBase } from './knowledge-base.js';
 import { urgencyVetoed } from './intents.js';
 import { fitUrgencyModel, soundsUrgent, URGENCY_FIT, type UrgencyModel } from './urgency-model.js';
-import { ARTICLE_FIT, articleFeatures, articleWeightsText, fitArticleModel, type ArticleExample, type ArticleModel } from './article-model.js';
+import { ARTICLE_FIT, NO_ARTICLE, articleFeatures, articleWeightsText, fitArticleModel, type ArticleExample, type ArticleModel } from './article-model.js';
 import { normalize } from './normalize.js';
 import { respell } from './spelling.js';
 import { storyFactors } from './story.js';
@@ -96,7 +96,10 @@ export interface LabelledExample extends ArticleExample {
   set?: string;
 }
 
-/** The article model's examples: every article's title, alternate questions and tags, and every eval question about an article. */
+/**
+ * The article model's examples: every article's title, alternate questions and tags, every eval question about an
+ * article, and every eval question no article answers (as NO_ARTICLE).
+ */
 export function articleExamples(kb: KnowledgeBase, files: string[]): LabelledExample[] {
   const examples: LabelledExample[] = [];
   for (const a of kb.articles) {
@@ -105,7 +108,8 @@ export function articleExamples(kb: KnowledgeBase, files: string[]): LabelledExa
   for (const file of files) {
     const set = path.basename(file, '.yml');
     for (const c of readEvalCases(file)) {
-      if (kb.byId.has(c.expect)) examples.push({ set, features: messageFeatures(kb, c.q), article: c.expect });
+      const article = kb.byId.has(c.expect) ? c.expect : c.expect === 'no-match' ? NO_ARTICLE : undefined;
+      if (article) examples.push({ set, features: messageFeatures(kb, c.q), article });
     }
   }
   return examples;

@@ -233,7 +233,7 @@ function decideByRules(kb: KnowledgeBase, text: string, truncated: boolean, opti
     taskRequest: requestsTask(text, kb.policy),
     focused: groupFactors !== undefined,
     rule: ruled.outcome as CalibratedOutcome,
-    ...(learned ? { learned: { top: learned.probability.get(top.id) ?? 0, second: hits[1] ? (learned.probability.get(hits[1].id) ?? 0) : 0, best: learned.best } } : {}),
+    ...(learned ? { learned: { top: learned.probability.get(top.id) ?? 0, second: hits[1] ? (learned.probability.get(hits[1].id) ?? 0) : 0, best: learned.best, none: learned.none } } : {}),
   };
   const calibration = kb.policy.calibration;
   const outcome = calibration && options.calibrate !== false ? calibratedOutcome(calibration, signals) : signals.rule;

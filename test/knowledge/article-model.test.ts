@@ -8,6 +8,7 @@ import {
   fitArticleModel,
   learnedRanking,
   parseArticleWeights,
+  NO_ARTICLE,
   type ArticleExample,
 } from '../../bot/knowledge/article-model.js';
 import { decide } from '../../bot/knowledge/decide.js';
@@ -59,6 +60,16 @@ describe('knowledge/article-model: the learned article ranking', () => {
     expect(view.hits.find((h) => h.id === 'orders')!.score).to.equal(6);
     expect(view.hits.find((h) => h.id === 'printing')!.score).to.be.at.least(10 * 0.1);
     expect(view.best).to.equal(view.probability.get('orders'));
+  });
+
+  it('learns what no article answers, and keeps that class out of the ranking', () => {
+    const model = fitArticleModel([...examples, example('update the code status', NO_ARTICLE), example('change code status order', NO_ARTICLE), example('where is code status', NO_ARTICLE)]);
+    const gap = learnedRanking(model, features('how do i change code status'), [hit('orders', 5), hit('printing', 4)]);
+    expect(gap.none).to.be.greaterThan(0.5);
+    expect(gap.best).to.be.lessThan(gap.none);
+    expect([...gap.probability.keys()]).to.deep.equal(['orders', 'printing']);
+    const known = learnedRanking(model, features('order will not sign'), [hit('orders', 5)]);
+    expect(known.none).to.be.lessThan(0.2);
   });
 
   it('keeps its weights as text lines that read back the same, dropping malformed pairs, parsed on first use', () => {
