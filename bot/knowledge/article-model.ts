@@ -178,10 +178,18 @@ export function articleModelOf(articles: string[], bias: number[], weightsText: 
     articles,
     bias,
     get weights() {
-      weights ??= parseArticleWeights(weightsText, articles.length);
+      weights ??= sharedWeights(weightsText, articles.length);
       return weights;
     },
   };
+}
+
+/** The last weights parsed, by text: a reload of the same file (or another test knowledge base) reuses them read-only. */
+let lastParsed: { text: string; count: number; weights: Map<string, [number, number][]> } | undefined;
+
+function sharedWeights(text: string, articleCount: number): Map<string, [number, number][]> {
+  if (lastParsed?.text !== text || lastParsed.count !== articleCount) lastParsed = { text, count: articleCount, weights: parseArticleWeights(text, articleCount) };
+  return lastParsed.weights;
 }
 
 /** Parses articleWeightsText; a malformed pair or a line without pairs is dropped. */

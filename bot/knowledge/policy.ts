@@ -179,6 +179,19 @@ export function policyFiles(dir: string): string[] {
   return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.yml')).sort().map((f) => path.join(dir, f)) : [];
 }
 
+/**
+ * The last large policy file parsed, by its text. The generated calibration file is ~350 KB of weights (tens of ms to
+ * parse); every knowledge reload and test knowledge base would parse the same text again. Read-only downstream (zod
+ * copies what it validates), so sharing the parsed object is safe; any edit changes the text and parses anew.
+ */
+let lastLarge: { text: string; data: unknown } | undefined;
+
+function parseYaml(text: string): unknown {
+  if (text.length < 64_000) return YAML.parse(text);
+  if (lastLarge?.text !== text) lastLarge = { text, data: YAML.parse(text) };
+  return lastLarge.data;
+}
+
 /** Reads, validates and compiles every knowledge/policy/*.yml; throws KnowledgeError naming file, rule and problem. */
 export function loadPolicy(dir: string): Policy {
   const problems: ArticleProblem[] = [];
@@ -186,7 +199,7 @@ export function loadPolicy(dir: string): Policy {
   for (const file of policyFiles(dir)) {
     let data: unknown;
     try {
-      data = YAML.parse(fs.readFileSync(file, 'utf8')) ?? {};
+      data = parseYaml(fs.readFileSync(file, 'utf8')) ?? {};
     } catch (err) {
       problems.push({ file, field: 'yaml', message: `is not valid YAML (${(err as Error).message.split('\n')[0]})` });
       continue;
