@@ -186,7 +186,8 @@ export function policyFiles(dir: string): string[] {
  */
 let lastLarge: { text: string; data: unknown } | undefined;
 
-function parseYaml(text: string): unknown {
+/** YAML.parse, reusing the last parse of a large policy file with the same text (see lastLarge). */
+export function parsePolicyYaml(text: string): unknown {
   if (text.length < 64_000) return YAML.parse(text);
   if (lastLarge?.text !== text) lastLarge = { text, data: YAML.parse(text) };
   return lastLarge.data;
@@ -199,7 +200,7 @@ export function loadPolicy(dir: string): Policy {
   for (const file of policyFiles(dir)) {
     let data: unknown;
     try {
-      data = parseYaml(fs.readFileSync(file, 'utf8')) ?? {};
+      data = parsePolicyYaml(fs.readFileSync(file, 'utf8')) ?? {};
     } catch (err) {
       problems.push({ file, field: 'yaml', message: `is not valid YAML (${(err as Error).message.split('\n')[0]})` });
       continue;

@@ -72,7 +72,7 @@ describe('knowledge/article-model: the learned article ranking', () => {
     expect(known.none).to.be.lessThan(0.2);
   });
 
-  it('keeps its weights as text lines that read back the same, dropping malformed pairs, parsed on first use', () => {
+  it('keeps its weights as text lines that read back the same (malformed pairs dropped); a model built from the text ranks as the fitted one', () => {
     const model = fitArticleModel(examples);
     const text = articleWeightsText(model);
     const back = parseArticleWeights(text, model.articles.length);
