@@ -10,9 +10,7 @@ import { parsePolicyYaml } from './policy.js';
 import { urgencyVetoed } from './intents.js';
 import { fitUrgencyModel, soundsUrgent, URGENCY_FIT, type UrgencyModel } from './urgency-model.js';
 import { ARTICLE_FIT, NO_ARTICLE, articleFeatures, articleWeightsText, fitArticleModel, type ArticleExample, type ArticleModel } from './article-model.js';
-import { normalize } from './normalize.js';
-import { respell } from './spelling.js';
-import { storyFactors } from './story.js';
+import { readQuery } from './query.js';
 
 /**
  * Fitting the answer calibration (answer-model.ts) from the evaluation sets, and measuring it honestly: leave one
@@ -91,8 +89,8 @@ export const ARTICLE_FOLDS = 5;
 
 /** The learned ranking's features of a message, as decide() computes them. */
 export function messageFeatures(kb: KnowledgeBase, text: string, story = true): Map<string, number> {
-  const query = normalize(text, kb.synonyms, 40, kb.policy, (tokens) => respell(kb, tokens));
-  return articleFeatures(query, story ? storyFactors(kb, text, query) : undefined);
+  const { query, groupFactors } = readQuery(kb, text);
+  return articleFeatures(query, story ? groupFactors : undefined);
 }
 
 /** An example for the article model, with the evaluation set it came from (none for the articles' own phrasings). */

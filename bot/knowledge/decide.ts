@@ -2,15 +2,15 @@ import type { AskerRole } from './article.js';
 import { asksForPerson, describesCurrentProblem, isClinicalQuestion, leansClinical, smalltalkKind, urgencyOf, urgencyVetoed, type SmalltalkKind } from './intents.js';
 import { soundsUrgent } from './urgency-model.js';
 import type { KnowledgeBase } from './knowledge-base.js';
-import { isOffTopicWord, normalize } from './normalize.js';
+import { isOffTopicWord } from './normalize.js';
+import { readQuery } from './query.js';
 import { search, searchOne, type SearchHit } from './search.js';
 import { requestsTask, statesFailure } from './focus.js';
-import { respell } from './spelling.js';
 import { clinicalModelOf, overrulesDecline, soundsClinical } from './clinical-model.js';
 import { cutText } from '../text.js';
 import { calibratedOutcome, type AnswerSignals, type CalibratedOutcome } from './answer-model.js';
 import { articleFeatures, learnedRanking, type ArticleModel } from './article-model.js';
-import { clearStoryLead, isStory, phrasingAheadBy, phrasingLeads, storyFactors } from './story.js';
+import { clearStoryLead, isStory, phrasingAheadBy, phrasingLeads } from './story.js';
 
 /** What Elbow does with a message. */
 export type Outcome = 'answer' | 'clarify' | 'no-match' | 'decline' | 'smalltalk' | 'escalate';
@@ -174,15 +174,9 @@ export function decide(kb: KnowledgeBase, rawText: string, options: DecideOption
 function decideByRules(kb: KnowledgeBase, text: string, truncated: boolean, options: DecideOptions): Decision {
   const { urgent, systemRisk, article: situationArticle } = urgencyOf(text, kb.policy);
 
-  let corrected: string[] | undefined;
-  const query = normalize(text, kb.synonyms, 40, kb.policy, (tokens) => {
-    const respelled = respell(kb, tokens);
-    if (respelled.some((t, i) => t !== tokens[i])) corrected = respelled;
-    return respelled;
-  });
+  const { query, corrected, groupFactors } = readQuery(kb, text);
   const correctedText = corrected?.join(' ');
   const base = { articleId: null, candidates: [] as string[], urgent, confidence: 0, hits: [] as SearchHit[], truncated, ...(correctedText ? { correctedText } : {}) };
-  const groupFactors = storyFactors(kb, text, query);
   const articleModel = options.articleModel ?? kb.policy.articleModel;
   const searched = query.groups.length > 0 ? search(kb, query, { role: options.role, limit: 10, groupFactors }) : [];
   // One searched word ("list") tells the model nothing search has not weighed: it would only add which article that word
