@@ -1,7 +1,8 @@
 /**
  * npm run kb:calibrate -- [--check [--quick]] [--folds] : fits the learned article ranking (bot/knowledge/article-model.ts),
- * the answer calibration (answer-model.ts) and the learned urgency check (urgency-model.ts) on knowledge/eval and the
- * articles, and writes knowledge/policy/answer-calibration.yml.
+ * the answer calibration (answer-model.ts), the learned urgency check (urgency-model.ts) and the learned clinical-advice
+ * check (clinical-check.ts) on knowledge/eval, the articles and the policy examples, and writes
+ * knowledge/policy/answer-calibration.yml.
  *   --check  writes nothing; exits 1 when the file is missing, was fitted from other inputs (its `trained.inputs` hash),
  *            or differs from a fresh fit. With --quick only the first two (no refit: what `npm test` runs; the full
  *            check runs in `npm run test:slow`).
@@ -26,12 +27,15 @@ import {
   leaveOneSetOut,
   sameArticleModel,
   sameCalibration,
-  sameUrgencyModel,
   savedInputsHash,
   urgencyLeaveOneSetOut,
+  clinicalLeaveOneSetOut,
+  fitClinical,
+  type ClinicalFigures,
   type FoldFigures,
   type UrgencyFigures,
 } from '../bot/knowledge/calibrate.js';
+import { sameBinaryModel } from '../bot/knowledge/binary-model.js';
 import { knowledgePaths, parseArgs, runMain } from './cli.js';
 
 const pct = (a: number, b: number) => (b === 0 ? '-' : `${((a / b) * 100).toFixed(1)} %`);
@@ -53,7 +57,7 @@ runMain(() => {
   const files = evalFiles(knowledgeDir);
   const kb = knowledgeWithoutBrokenFile(knowledgeDir, file, args.flags.has('check'));
   const { model: articleModel, bySet } = fitArticleModels(articleExamples(kb, files), files);
-  const { answers: rows, urgency } = evalRows(kb, files, bySet);
+  const { answers: rows, urgency, clinical } = evalRows(kb, files, bySet);
 
   if (args.flags.has('folds')) {
     const held = [...new Set(rows.map((r) => r.set))].filter((s) => /^blind-\d+$/.test(s));
@@ -77,19 +81,28 @@ runMain(() => {
     console.log(show('rules (tuned on every set)', u.rules));
     console.log(show('learned check alone', u.model));
     console.log(show('rules or learned check', u.both));
+    const nothing = (): ClinicalFigures => ({ clinical: 0, declined: 0, wronglyDeclined: 0 });
+    const c = { rules: nothing(), model: nothing(), both: nothing() };
+    for (const fold of clinicalLeaveOneSetOut(kb, clinical, held)) for (const k of ['rules', 'model', 'both'] as const) addInto(c[k], fold[k]);
+    const said = (name: string, f: ClinicalFigures) => `${name.padEnd(32)} declined ${pct(f.declined, f.clinical).padStart(8)}  other questions declined ${f.wronglyDeclined}`;
+    console.log(`\nclinical advice, each blind set left out (${c.rules.clinical} clinical questions, ${clinical.filter((r) => held.includes(r.set) && !r.clinical).length} others):`);
+    console.log(said('rules (tuned on every set)', c.rules));
+    console.log(said('learned check alone', c.model));
+    console.log(said('rules or learned check', c.both));
     return;
   }
 
   const trained = { questions: rows.length, sets: files.map((f) => path.basename(f, '.yml')), inputs };
   const fitted = fitCalibration(rows, trained);
   const urgencyModel = fitUrgency(urgency);
+  const clinicalCheck = fitClinical(kb, clinical);
   if (args.flags.has('check')) {
     const saved = loadPolicy(path.dirname(file));
-    if (!saved.calibration || !sameCalibration(saved.calibration, fitted) || !sameUrgencyModel(saved.urgencyModel, urgencyModel) || !sameArticleModel(saved.articleModel, articleModel)) fail(`${shown} differs from a fresh fit of the same inputs (edited by hand?): run npm run kb:calibrate and commit it`);
+    if (!saved.calibration || !sameCalibration(saved.calibration, fitted) || !sameBinaryModel(saved.urgencyModel, urgencyModel) || !sameBinaryModel(saved.clinicalCheck, clinicalCheck) || !sameArticleModel(saved.articleModel, articleModel)) fail(`${shown} differs from a fresh fit of the same inputs (edited by hand?): run npm run kb:calibrate and commit it`);
     console.log(`answer calibration is current (${rows.length} questions)`);
     return;
   }
-  fs.writeFileSync(file, calibrationYaml(fitted, urgencyModel, articleModel));
+  fs.writeFileSync(file, calibrationYaml(fitted, urgencyModel, articleModel, clinicalCheck));
   console.log(`wrote ${shown} (${rows.length} questions decided by search, from ${files.length} set${files.length === 1 ? '' : 's'})`);
 });
 
@@ -98,7 +111,7 @@ function zero(): FoldFigures {
 }
 
 /** Adds every count of `f` into `into` (fold figures summed over the held sets). */
-function addInto<T extends FoldFigures | UrgencyFigures>(into: T, f: T): void {
+function addInto<T extends FoldFigures | UrgencyFigures | ClinicalFigures>(into: T, f: T): void {
   const sums = into as unknown as Record<string, number>;
   for (const [k, v] of Object.entries(f)) sums[k] += v as number;
 }

@@ -9,6 +9,8 @@ import { sourceFiles, type KnowledgeBase } from './knowledge-base.js';
 import { parsePolicyYaml } from './policy.js';
 import { urgencyVetoed } from './intents.js';
 import { fitUrgencyModel, soundsUrgent, URGENCY_FIT, type UrgencyModel } from './urgency-model.js';
+import { binaryWeightsText, type BinaryModel } from './binary-model.js';
+import { CLINICAL_FIT, clinicalCheckBarred, fitClinicalCheck, policyClinicalExamples, soundsClinicalLearned } from './clinical-check.js';
 import { ARTICLE_FIT, NO_ARTICLE, articleFeatures, articleWeightsText, fitArticleModel, type ArticleExample, type ArticleModel } from './article-model.js';
 import { readQuery } from './query.js';
 
@@ -60,7 +62,7 @@ export function calibrationFile(knowledgeDir: string): string {
  */
 export function calibrationInputsHash(knowledgeDir: string): string {
   const hash = crypto.createHash('sha256');
-  hash.update(JSON.stringify({ features: ANSWER_FEATURES, tuning: CALIBRATION_TUNING, urgency: URGENCY_FIT, article: ARTICLE_FIT, folds: ARTICLE_FOLDS })).update('\0');
+  hash.update(JSON.stringify({ features: ANSWER_FEATURES, tuning: CALIBRATION_TUNING, urgency: URGENCY_FIT, clinical: CLINICAL_FIT, article: ARTICLE_FIT, folds: ARTICLE_FOLDS })).update('\0');
   const own = path.resolve(calibrationFile(knowledgeDir));
   for (const file of [...sourceFiles(knowledgeDir), ...evalFiles(knowledgeDir)]) {
     if (path.resolve(file) === own) continue;
@@ -138,22 +140,24 @@ export function fitArticleModels(examples: LabelledExample[], files: string[]): 
  * question ranked by `articleModels` of its set (cross-fitted) or by none: the answer rows of the questions search
  * decided, and every question's urgency row.
  */
-export function evalRows(kb: KnowledgeBase, files: string[], articleModels?: Map<string, ArticleModel>): { answers: CalibrationRow[]; urgency: UrgencyRow[] } {
+export function evalRows(kb: KnowledgeBase, files: string[], articleModels?: Map<string, ArticleModel>): { answers: CalibrationRow[]; urgency: UrgencyRow[]; clinical: ClinicalRow[] } {
   const answers: CalibrationRow[] = [];
   const urgency: UrgencyRow[] = [];
+  const clinical: ClinicalRow[] = [];
   for (const file of files) {
     const set = path.basename(file, '.yml');
     const articleModel = articleModels?.get(set) ?? false;
     for (const c of readEvalCases(file)) {
-      const d = decide(kb, c.q, { role: c.role, calibrate: false, learnedUrgency: false, articleModel });
+      const d = decide(kb, c.q, { role: c.role, calibrate: false, learnedUrgency: false, learnedClinical: false, articleModel });
       urgency.push({ set, text: c.q, urgent: Boolean(c.urgent), rule: d.urgent, vetoed: urgencyVetoed(c.q, kb.policy), smalltalk: d.outcome === 'smalltalk' });
+      clinical.push({ set, text: c.q, clinical: c.expect === 'decline', rule: d.outcome === 'decline', before: d.outcome === 'escalate' || d.outcome === 'smalltalk', barred: clinicalCheckBarred(c.q, kb.policy) });
       const signals = d.signals;
       if (!signals) continue;
       const firstThree = signals.hits.slice(0, 3).map((h) => h.id);
       answers.push({ set, expect: c.expect, features: answerFeatures(signals), topRight: firstThree[0] === c.expect, top3Right: firstThree.includes(c.expect), rule: signals.rule, firstThree });
     }
   }
-  return { answers, urgency };
+  return { answers, urgency, clinical };
 }
 
 const round = (x: number) => Math.round(x * 1e6) / 1e6;
@@ -254,15 +258,52 @@ export function urgencyLeaveOneSetOut(rows: UrgencyRow[], heldSets: string[]): {
   });
 }
 
-/** True when two urgency models have the same intercept, threshold and weights. */
-export function sameUrgencyModel(a: UrgencyModel | undefined, b: UrgencyModel): boolean {
-  if (!a || a.threshold !== b.threshold || Math.abs(a.bias - b.bias) > 2e-4) return false;
-  const keys = new Set([...Object.keys(a.weights), ...Object.keys(b.weights)]);
-  return [...keys].every((k) => Math.abs((a.weights[k] ?? 0) - (b.weights[k] ?? 0)) <= 2e-4);
+/**
+ * One evaluation question for the learned clinical-advice check: its label, whether the rules (phrase rules and the
+ * naive Bayes check) declined it, whether escalation or small talk took it first, and whether the check is barred
+ * from it (clinicalCheckBarred).
+ */
+export interface ClinicalRow {
+  set: string;
+  text: string;
+  clinical: boolean;
+  rule: boolean;
+  before: boolean;
+  barred: boolean;
+}
+
+/** The learned clinical-advice check fitted to rows and the analysts' policy examples. */
+export function fitClinical(kb: KnowledgeBase, rows: ClinicalRow[]): BinaryModel {
+  return fitClinicalCheck([...policyClinicalExamples(kb.policy, kb.articles), ...rows.map((r) => ({ text: r.text, clinical: r.clinical }))], kb.policy);
+}
+
+/** Clinical questions declined and other questions wrongly declined, by one way of declining. */
+export interface ClinicalFigures {
+  clinical: number;
+  declined: number;
+  wronglyDeclined: number;
+}
+
+/**
+ * Leave-one-set-out for the learned clinical check: the rules alone, the check alone (fitted without the set, with its
+ * bars), and the rules or the check (as decide() declines). The policy examples are always learned from.
+ */
+export function clinicalLeaveOneSetOut(kb: KnowledgeBase, rows: ClinicalRow[], heldSets: string[]): { set: string; rules: ClinicalFigures; model: ClinicalFigures; both: ClinicalFigures }[] {
+  return heldSets.map((set) => {
+    const model = fitClinical(kb, rows.filter((r) => r.set !== set));
+    const held = rows.filter((r) => r.set === set);
+    const learned = (r: ClinicalRow) => !r.before && soundsClinicalLearned(model, r.text, kb.policy);
+    const figures = (decline: (r: ClinicalRow) => boolean): ClinicalFigures => ({
+      clinical: held.filter((r) => r.clinical).length,
+      declined: held.filter((r) => r.clinical && decline(r)).length,
+      wronglyDeclined: held.filter((r) => !r.clinical && decline(r)).length,
+    });
+    return { set, rules: figures((r) => r.rule), model: figures(learned), both: figures((r) => r.rule || learned(r)) };
+  });
 }
 
 /** The calibration file's text: a comment saying what it is and how it was made, then the numbers. */
-export function calibrationYaml(cal: AnswerCalibration & { trained?: Record<string, unknown> }, urgency?: UrgencyModel, article?: ArticleModel): string {
+export function calibrationYaml(cal: AnswerCalibration & { trained?: Record<string, unknown> }, urgency?: UrgencyModel, article?: ArticleModel, clinical?: BinaryModel): string {
   const header = [
     '# The answer calibration: written by `npm run kb:calibrate`, do not edit by hand (CI checks it is current).',
     '# Two logistic models over what search saw of a message (bot/knowledge/answer-model.ts): the chance that the first',
@@ -272,13 +313,15 @@ export function calibrationYaml(cal: AnswerCalibration & { trained?: Record<stri
     '# not seen (leave one blind set out). To switch the calibration off, delete this file.',
     '# urgency_model: the learned urgency check (bot/knowledge/urgency-model.ts), a weight per word or word pair, fitted',
     '# on the sets\' `urgent: true` labels; a message is urgent when the urgency rules or this model say so.',
+    '# clinical_model: the learned clinical-advice check (bot/knowledge/clinical-check.ts), a weight per stem, stem pair',
+    '# ("a|b") or word class ("#drug"), fitted on the sets\' `decline` labels and the policy examples.',
     '# article_model: the learned article ranking (bot/knowledge/article-model.ts), fitted on the articles\' own phrasings',
     '# and the sets\' labelled questions; one line per word, "word k:weight", k the position of an article in `articles`.',
   ];
-  const weights = urgency && Object.entries(urgency.weights).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([f, w]) => `${f} ${w}`).join('\n');
   const data = {
     calibration: cal,
-    ...(urgency ? { urgency_model: { bias: urgency.bias, threshold: urgency.threshold, weights: `${weights}\n` } } : {}),
+    ...(urgency ? { urgency_model: { bias: urgency.bias, threshold: urgency.threshold, weights: binaryWeightsText(urgency) } } : {}),
+    ...(clinical ? { clinical_model: { bias: clinical.bias, threshold: clinical.threshold, weights: binaryWeightsText(clinical) } } : {}),
     ...(article ? { article_model: { articles: article.articles, bias: article.bias, weights: articleWeightsText(article) } } : {}),
   };
   return `${header.join('\n')}\n${YAML.stringify(data, { lineWidth: 0, flowCollectionPadding: false })}`;

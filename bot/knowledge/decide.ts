@@ -7,6 +7,7 @@ import { readQuery } from './query.js';
 import { search, searchOne, type SearchHit } from './search.js';
 import { requestsTask, statesFailure } from './focus.js';
 import { clinicalModelOf, overrulesDecline, soundsClinical } from './clinical-model.js';
+import { soundsClinicalLearned } from './clinical-check.js';
 import { cutText } from '../text.js';
 import { calibratedOutcome, type AnswerSignals, type CalibratedOutcome } from './answer-model.js';
 import { articleFeatures, learnedRanking, type ArticleModel } from './article-model.js';
@@ -45,6 +46,8 @@ export interface DecideOptions {
   calibrate?: boolean;
   /** Apply the learned urgency check (urgency-model.ts) when the policy has one; default true. */
   learnedUrgency?: boolean;
+  /** Apply the learned clinical-advice check (clinical-check.ts) when the policy has one; default true. */
+  learnedClinical?: boolean;
   /**
    * The learned article ranking to re-rank search's hits with: default the policy's (answer-calibration.yml); false for
    * none; kb:calibrate passes models fitted without the question's own set.
@@ -207,6 +210,9 @@ function decideByRules(kb: KnowledgeBase, text: string, truncated: boolean, opti
   if (smalltalk) return { ...base, outcome: 'smalltalk', smalltalk };
   // A clinical question worded in a way no rule foresaw: the learned check (clinical-model.ts) declines it too.
   if (soundsClinical(clinicalModelOf(kb), text, kb.policy)) return { ...base, outcome: 'decline' };
+  // ...and so does the check learned from every labelled question (clinical-check.ts), when it is on.
+  const clinicalCheck = options.learnedClinical === false ? undefined : kb.policy.clinicalCheck;
+  if (clinicalCheck && soundsClinicalLearned(clinicalCheck, text, kb.policy)) return { ...base, outcome: 'decline' };
 
   const top = hits[0];
   // One or two stray characters ("x", "1", "?!") say nothing to search on, whatever they happen to match.

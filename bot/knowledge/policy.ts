@@ -7,6 +7,7 @@ import { KnowledgeError, type ArticleProblem } from './load.js';
 import { mayMatch, requiredLiterals } from './rule-prefilter.js';
 import { ANSWER_FEATURES, type AnswerCalibration } from './answer-model.js';
 import type { UrgencyModel } from './urgency-model.js';
+import type { BinaryModel } from './binary-model.js';
 import { articleModelOf, type ArticleModel } from './article-model.js';
 
 /**
@@ -80,6 +81,11 @@ const PolicyFileSchema = z
       .object({ bias: z.number().finite(), threshold: z.number().min(0).max(1), weights: z.string().transform(parseWeights) })
       .strict()
       .optional(),
+    // The learned clinical-advice check (clinical-check.ts): the same shape as urgency_model.
+    clinical_model: z
+      .object({ bias: z.number().finite(), threshold: z.number().min(0).max(1), weights: z.string().transform(parseWeights) })
+      .strict()
+      .optional(),
     // The learned article ranking (article-model.ts): "feature k:w k:w" lines, k an index into `articles`.
     article_model: z
       .object({ articles: z.array(z.string().min(1)).min(1), bias: z.array(z.number().finite()), weights: z.string() })
@@ -92,7 +98,7 @@ const PolicyFileSchema = z
 
 type PolicyFileData = z.infer<typeof PolicyFileSchema>;
 
-/** "feature weight" lines (urgency_model.weights) as a record; a line that is not two fields with a number is dropped. */
+/** "feature weight" lines (urgency_model and clinical_model weights) as a record; a line that is not two fields with a number is dropped. */
 function parseWeights(text: string): Record<string, number> {
   const weights: Record<string, number> = {};
   for (const line of text.split('\n')) {
@@ -144,6 +150,8 @@ export interface Policy {
   calibration?: AnswerCalibration;
   /** The learned urgency check (answer-calibration.yml), when the policy has one: see urgency-model.ts. */
   urgencyModel?: UrgencyModel;
+  /** The learned clinical-advice check (answer-calibration.yml), when the policy has one: see clinical-check.ts. */
+  clinicalCheck?: BinaryModel;
   /** The learned article ranking (answer-calibration.yml), when the policy has one: see article-model.ts. */
   articleModel?: ArticleModel;
   /** The policy directory it came from. */
@@ -248,6 +256,7 @@ export function loadPolicy(dir: string): Policy {
   const labelled = new Map<string, string>();
   let calibration: AnswerCalibration | undefined;
   let urgencyModel: UrgencyModel | undefined;
+  let clinicalCheck: BinaryModel | undefined;
   let articleModel: ArticleModel | undefined;
   for (const [file, data] of parsed) {
     if (data.article_model) {
@@ -261,6 +270,10 @@ export function loadPolicy(dir: string): Policy {
     if (data.urgency_model) {
       if (urgencyModel) problems.push({ file, field: 'urgency_model', message: 'is defined in two policy files' });
       urgencyModel = data.urgency_model;
+    }
+    if (data.clinical_model) {
+      if (clinicalCheck) problems.push({ file, field: 'clinical_model', message: 'is defined in two policy files' });
+      clinicalCheck = data.clinical_model;
     }
     for (const name of data.class_features ?? []) classFeatures.push({ name, regex: compile(file, `class_features.${name}`, `^(?:{${name}})$`) });
     for (const label of ['clinical', 'ehr'] as const) {
@@ -306,7 +319,7 @@ export function loadPolicy(dir: string): Policy {
     }
   }
   if (problems.length > 0) throw new KnowledgeError(problems);
-  return { rules, filler, offTopic, taskWords, wordClasses, listExamples, vocabularyWords, modelExamples, classFeatures, ...(calibration ? { calibration } : {}), ...(urgencyModel ? { urgencyModel } : {}), ...(articleModel ? { articleModel } : {}), dir };
+  return { rules, filler, offTopic, taskWords, wordClasses, listExamples, vocabularyWords, modelExamples, classFeatures, ...(calibration ? { calibration } : {}), ...(urgencyModel ? { urgencyModel } : {}), ...(clinicalCheck ? { clinicalCheck } : {}), ...(articleModel ? { articleModel } : {}), dir };
 }
 
 /** The policy shipped with the code (knowledge/policy beside this repository), for knowledge dirs that have none. */

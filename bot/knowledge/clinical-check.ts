@@ -1,0 +1,65 @@
+import type { Article } from './article.js';
+import { binaryProbability, fitBinaryModel, type BinaryFit, type BinaryModel } from './binary-model.js';
+import { featuresOf, trainingSet } from './clinical-model.js';
+import { requestsTask, statesFailure } from './focus.js';
+import { prepare } from './intents.js';
+import { ruleMatches, rulesOf, type Policy } from './policy.js';
+
+/**
+ * The learned clinical-advice check: a logistic model over the clinical classifier's features (stems, stem pairs, drug /
+ * lab / condition words as their class), fitted by `npm run kb:calibrate` on every evaluation question (declined or
+ * not) plus the analysts' policy examples, and kept in knowledge/policy/answer-calibration.yml. The phrase rules and the
+ * naive Bayes check (clinical-model.ts, analysts' examples only, and only where a known drug, lab or condition is named)
+ * catch the wordings and words they were written for; on sets nobody had tuned on they let a tenth of clinical
+ * questions through ("how fast should I run this unit of blood": no listed drug). This model learns what every
+ * labelled clinical question looked like; measured by leaving each set out (`kb:calibrate -- --folds`).
+ */
+
+/** Fitting (binary-model.ts), and the probability from which decide() declines. docs/quality.md, round q12p. */
+export const CLINICAL_FIT: BinaryFit = { minCount: 2, l2: 0.0003, iterations: 300, step: 1, threshold: 0.5, keep: 0.01 };
+
+/** The model's features of a text: clinical-model.ts's, word pairs joined by "|" (the file keeps "feature weight" lines). */
+export function clinicalCheckFeatures(text: string, policy: Policy): string[] {
+  return [...featuresOf(text, policy)].map((f) => f.replace(/ /g, '|'));
+}
+
+/** P(the message asks for clinical judgement), 0..1. */
+export function clinicalCheckProbability(model: BinaryModel, text: string, policy: Policy): number {
+  return binaryProbability(model, clinicalCheckFeatures(text, policy));
+}
+
+/**
+ * What the check may not decline, whatever the words: a message that states an EHR failure (focus.yml `failure`:
+ * "the heparin order won't verify"), asks how to do a task (`task-request`), or matches an `ehr-task` rule of
+ * clinical.yml ("BCMA gives a mismatch on the metoprolol"). Those are EHR questions that happen to name a drug.
+ */
+export function clinicalCheckBarred(raw: string, policy: Policy): boolean {
+  const text = prepare(raw);
+  return statesFailure(raw, policy) || requestsTask(raw, policy) || rulesOf(policy, 'clinical', 'ehr-task').some((r) => ruleMatches(r, text));
+}
+
+/** True when the learned check declines a message no rule declined (see clinicalCheckBarred). */
+export function soundsClinicalLearned(model: BinaryModel, raw: string, policy: Policy): boolean {
+  return clinicalCheckProbability(model, raw, policy) >= model.threshold && !clinicalCheckBarred(raw, policy);
+}
+
+/** One labelled message for the fit. */
+export interface ClinicalCheckExample {
+  text: string;
+  clinical: boolean;
+}
+
+/**
+ * The analysts' share of the training data: clinical-model.ts's training set without the article sentences (which
+ * would swamp it). The evaluation questions are added by the caller (calibrate.ts).
+ */
+export function policyClinicalExamples(policy: Policy, articles: Article[]): ClinicalCheckExample[] {
+  return trainingSet(policy, articles)
+    .filter((e) => !e.source.startsWith('article '))
+    .map((e) => ({ text: e.text, clinical: e.label === 'clinical' }));
+}
+
+/** Fits the check to labelled messages. */
+export function fitClinicalCheck(examples: ClinicalCheckExample[], policy: Policy, tuning = CLINICAL_FIT): BinaryModel {
+  return fitBinaryModel(examples.map((e) => clinicalCheckFeatures(e.text, policy)), examples.map((e) => e.clinical), tuning);
+}

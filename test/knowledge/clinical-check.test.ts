@@ -1,0 +1,69 @@
+import path from 'node:path';
+import { expect } from 'chai';
+import { decide } from '../../bot/knowledge/decide.js';
+import { buildKnowledgeBase, type KnowledgeBase } from '../../bot/knowledge/knowledge-base.js';
+import { clinicalCheckBarred, clinicalCheckFeatures, clinicalCheckProbability, fitClinicalCheck, policyClinicalExamples, soundsClinicalLearned } from '../../bot/knowledge/clinical-check.js';
+import { fitBinaryModel, sameBinaryModel, binaryWeightsText } from '../../bot/knowledge/binary-model.js';
+
+describe('knowledge/clinical-check: the learned clinical-advice check', () => {
+  let kb: KnowledgeBase;
+  before(() => {
+    kb = buildKnowledgeBase(path.resolve('knowledge'));
+  });
+
+  it('reads a message as stems, stem pairs joined by "|", and drug / lab words as their class', () => {
+    const features = clinicalCheckFeatures('should I hold the heparin', kb.policy);
+    expect(features).to.include.members(['should', 'hold', 'should|i', '#drug']);
+    expect(features.some((f) => f.includes(' '))).to.equal(false);
+  });
+
+  describe('fitting (binary-model.ts)', () => {
+    const clinical = ['should i hold the dose', 'should i give the dose', 'is the dose too high', 'should i hold the drip'];
+    const ehr = ['how do i chart the dose', 'where do i chart the drip', 'the chart will not load', 'how do i print the dose'];
+    const examples = [...clinical.map((text) => ({ text, clinical: true })), ...ehr.map((text) => ({ text, clinical: false }))];
+
+    it('learns which words ask for judgement, is deterministic, and round-trips through the file format', () => {
+      const model = fitClinicalCheck(examples, kb.policy);
+      expect(clinicalCheckProbability(model, 'should i hold the drip', kb.policy)).to.be.above(0.5);
+      expect(clinicalCheckProbability(model, 'how do i chart the drip', kb.policy)).to.be.below(0.5);
+      expect(fitClinicalCheck(examples, kb.policy)).to.deep.equal(model);
+      const text = binaryWeightsText(model);
+      const reread = Object.fromEntries(text.trim().split('\n').map((l) => { const [f, w] = l.split(' '); return [f, Number(w)]; }));
+      expect(sameBinaryModel({ ...model, weights: reread }, model)).to.equal(true);
+      expect(sameBinaryModel({ ...model, bias: model.bias + 0.01 }, model)).to.equal(false);
+    });
+
+    it('never declines a stated EHR failure, a how-to request or an ehr-task wording, however sure it is', () => {
+      const sure = fitBinaryModel([], [], { minCount: 1, l2: 0, iterations: 0, step: 1, threshold: 0.5, keep: 0 });
+      sure.bias = 10;
+      for (const q of ['the heparin order will not verify', 'how do i chart the insulin i held', 'BCMA gives a mismatch on the metoprolol, what does that mean']) {
+        expect(clinicalCheckBarred(q, kb.policy), q).to.equal(true);
+        expect(soundsClinicalLearned(sure, q, kb.policy), q).to.equal(false);
+      }
+      expect(soundsClinicalLearned(sure, 'is that a lot of morphine for her', kb.policy)).to.equal(true);
+    });
+  });
+
+  it('learns from the analysts\' examples too, not only the eval sets, and never from the article sentences', () => {
+    const examples = policyClinicalExamples(kb.policy, kb.articles);
+    expect(examples.filter((e) => e.clinical).length).to.be.above(100);
+    expect(examples.filter((e) => !e.clinical).length).to.be.above(100);
+    const titles = new Set(kb.articles.map((a) => a.title));
+    expect(examples.some((e) => titles.has(e.text))).to.equal(false);
+  });
+
+  describe('in decide(), on the real knowledge base', () => {
+    it('ships a model, and declines a clinical question that no rule words', () => {
+      expect(kb.policy.clinicalCheck, 'clinical_model in knowledge/policy/answer-calibration.yml').to.not.equal(undefined);
+      const q = 'ICP is 25 with the head of bed up, what next';
+      expect(decide(kb, q, { role: 'nurse', learnedClinical: false }).outcome).to.not.equal('decline');
+      expect(decide(kb, q, { role: 'nurse' }).outcome).to.equal('decline');
+    });
+
+    it('leaves EHR questions that name a drug or a lab to the articles', () => {
+      for (const q of ['the potassium result is not showing in results review', 'how do I document the second unit of blood', 'where do I find the heparin protocol order set']) {
+        expect(decide(kb, q, { role: 'nurse' }).outcome, q).to.not.equal('decline');
+      }
+    });
+  });
+});
