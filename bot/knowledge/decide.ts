@@ -103,6 +103,8 @@ export const DECISION_TUNING = {
    * this many times the runner-up: the failure names the thing that broke, so a clear lead is enough evidence.
    */
   failureLead: 1.4,
+  /** ...and one that leads by dominantLead on dominantInformative words is answered from this coverage up. */
+  failureDominantCoverage: 0.25,
   /**
    * A message that would be clarified is answered when its top article's phrasing is this similar (0..1) and clearly
    * the closest (STORY_TUNING.phrasingLead); higher than a story's, since a short message has fewer words to match.
@@ -259,7 +261,10 @@ function decideByRules(kb: KnowledgeBase, text: string, truncated: boolean, opti
   /** The hand-set rules' decision (DECISION_TUNING, STORY_TUNING). */
   function ruleDecision(): Decision {
     const story = storyLike && meaningful && clearStoryLead(hits, groupFactors !== undefined);
-    if (!top || !meaningful || (top.coverage < DECISION_TUNING.clarifyCoverage && !story && !named) || (!promoted && !story && !failure && (nearMiss(top) || (!storyLike && kindMismatch(kb, top, text))))) {
+    // A stated failure whose top article leads by dominantLead on two informative words names what broke, however
+    // many scene words ("septic pt crashing in the ED") dilute the coverage.
+    const failureDominant = failure && !offTopic && top !== undefined && top.coverage >= DECISION_TUNING.failureDominantCoverage && top.informative.matched >= DECISION_TUNING.dominantInformative && (!hits[1] || top.score >= hits[1].score * DECISION_TUNING.dominantLead);
+    if (!top || !meaningful || (top.coverage < DECISION_TUNING.clarifyCoverage && !story && !named && !failureDominant) || (!promoted && !story && !failure && (nearMiss(top) || (!storyLike && kindMismatch(kb, top, text))))) {
       return { ...base, outcome: 'no-match', hits, confidence };
     }
     const rivals = hits.filter((h) => h !== top && h.score >= top.score * DECISION_TUNING.candidateShare);
