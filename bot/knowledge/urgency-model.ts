@@ -14,7 +14,7 @@ import { tokenize } from './tokenize.js';
 export type UrgencyModel = BinaryModel;
 
 /** Fitting: words or pairs seen in fewer questions than minCount are ignored; L2 penalty; gradient steps. */
-export const URGENCY_FIT: BinaryFit = { minCount: 2, l2: 0.001, iterations: 300, step: 1, threshold: 0.4, keep: 0.01 };
+export const URGENCY_FIT: BinaryFit = { minCount: 2, l2: 0.001, iterations: 300, step: 1, threshold: 0.5, keep: 0.01 };
 
 /** The features of a message: its words (numbers as "#") and adjacent word pairs ("med_due"). */
 export function urgencyFeatures(text: string): string[] {

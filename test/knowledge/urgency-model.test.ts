@@ -40,16 +40,17 @@ describe('knowledge/urgency-model: the learned urgency check', () => {
       kb = buildKnowledgeBase(path.resolve('knowledge'));
     });
 
+    // Situations from the training sets that no urgency rule words; the model learned them (P well above its threshold).
     it('ships a model, and flags care blocked now that no urgency rule words', () => {
       expect(kb.policy.urgencyModel, 'urgency_model in knowledge/policy/answer-calibration.yml').to.not.equal(undefined);
-      for (const q of ['I cannot get into the chart and the surgeon is about to cut', 'bp is dropping and the pressor order won\'t verify in pharmacy']) {
+      for (const q of ['citrix froze mid admission, screen is grey, pt is septic and I need to get his orders in', 'scanner won\'t read his wristband and his insulin is due, tray is in front of him']) {
         expect(decide(kb, q, { role: 'physician', learnedUrgency: false }).urgent, q).to.equal(false);
         expect(decide(kb, q, { role: 'physician' }).urgent, q).to.equal(true);
       }
     });
 
     it('holds the rules\' vetoes (not urgent, past) and never flags small talk or a plain how-to', () => {
-      for (const q of ['not urgent, but I cannot get into the chart and the surgeon is about to cut', 'yesterday I could not get into the chart and the surgeon was about to cut', 'thanks so much', 'how do I request a new badge']) {
+      for (const q of ['not urgent, but citrix froze mid admission, screen is grey, pt is septic and I need to get his orders in', 'yesterday the scanner would not read his wristband and his insulin was due, tray was in front of him', 'thanks so much', 'how do I request a new badge']) {
         expect(decide(kb, q, { role: 'physician' }).urgent, q).to.equal(false);
       }
     });
