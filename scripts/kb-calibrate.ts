@@ -31,9 +31,9 @@ import {
   urgencyLeaveOneSetOut,
   clinicalLeaveOneSetOut,
   fitClinical,
-  type ClinicalFigures,
+  type CheckFolds,
+  type FlagFigures,
   type FoldFigures,
-  type UrgencyFigures,
 } from '../bot/knowledge/calibrate.js';
 import { sameBinaryModel } from '../bot/knowledge/binary-model.js';
 import { knowledgePaths, parseArgs, runMain } from './cli.js';
@@ -73,22 +73,8 @@ runMain(() => {
     }
     console.log(line('all: rules', total.rules));
     console.log(line('  calibrated', total.calibrated));
-    const none = (): UrgencyFigures => ({ urgent: 0, flagged: 0, falseAlarms: 0 });
-    const u = { rules: none(), model: none(), both: none() };
-    for (const fold of urgencyLeaveOneSetOut(urgency, held)) for (const k of ['rules', 'model', 'both'] as const) addInto(u[k], fold[k]);
-    const show = (name: string, f: UrgencyFigures) => `${name.padEnd(32)} urgent recall ${pct(f.flagged, f.urgent).padStart(8)}  false alarms ${f.falseAlarms}`;
-    console.log(`\nurgency, each blind set left out (${u.rules.urgent} urgent questions):`);
-    console.log(show('rules (tuned on every set)', u.rules));
-    console.log(show('learned check alone', u.model));
-    console.log(show('rules or learned check', u.both));
-    const nothing = (): ClinicalFigures => ({ clinical: 0, declined: 0, wronglyDeclined: 0 });
-    const c = { rules: nothing(), model: nothing(), both: nothing() };
-    for (const fold of clinicalLeaveOneSetOut(kb, clinical, held)) for (const k of ['rules', 'model', 'both'] as const) addInto(c[k], fold[k]);
-    const said = (name: string, f: ClinicalFigures) => `${name.padEnd(32)} declined ${pct(f.declined, f.clinical).padStart(8)}  other questions declined ${f.wronglyDeclined}`;
-    console.log(`\nclinical advice, each blind set left out (${c.rules.clinical} clinical questions, ${clinical.filter((r) => held.includes(r.set) && !r.clinical).length} others):`);
-    console.log(said('rules (tuned on every set)', c.rules));
-    console.log(said('learned check alone', c.model));
-    console.log(said('rules or learned check', c.both));
+    checkReport('urgency, each blind set left out', 'urgent questions', urgencyLeaveOneSetOut(urgency, held), 'urgent recall', 'false alarms');
+    checkReport('clinical advice, each blind set left out', 'clinical questions', clinicalLeaveOneSetOut(kb, clinical, held), 'declined', 'other questions declined');
     return;
   }
 
@@ -110,8 +96,20 @@ function zero(): FoldFigures {
   return { rows: 0, correct: 0, inTop3: 0, articleRows: 0, confidentlyWrong: 0 };
 }
 
+/** Prints a learned check's leave-one-set-out figures summed over the held sets: rules, check alone, either. */
+function checkReport(title: string, noun: string, folds: CheckFolds, caught: string, wrong: string): void {
+  const none = (): FlagFigures => ({ positives: 0, flagged: 0, others: 0, falseFlags: 0 });
+  const sum = { rules: none(), model: none(), both: none() };
+  for (const fold of folds) for (const k of ['rules', 'model', 'both'] as const) addInto(sum[k], fold[k]);
+  const show = (name: string, f: FlagFigures) => `${name.padEnd(32)} ${caught} ${pct(f.flagged, f.positives).padStart(8)}  ${wrong} ${f.falseFlags}`;
+  console.log(`\n${title} (${sum.rules.positives} ${noun}, ${sum.rules.others} others):`);
+  console.log(show('rules (tuned on every set)', sum.rules));
+  console.log(show('learned check alone', sum.model));
+  console.log(show('rules or learned check', sum.both));
+}
+
 /** Adds every count of `f` into `into` (fold figures summed over the held sets). */
-function addInto<T extends FoldFigures | UrgencyFigures | ClinicalFigures>(into: T, f: T): void {
+function addInto<T extends FoldFigures | FlagFigures>(into: T, f: T): void {
   const sums = into as unknown as Record<string, number>;
   for (const [k, v] of Object.entries(f)) sums[k] += v as number;
 }

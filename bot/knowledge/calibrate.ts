@@ -10,7 +10,7 @@ import { parsePolicyYaml } from './policy.js';
 import { urgencyVetoed } from './intents.js';
 import { fitUrgencyModel, soundsUrgent, URGENCY_FIT, type UrgencyModel } from './urgency-model.js';
 import { binaryWeightsText, type BinaryModel } from './binary-model.js';
-import { CLINICAL_FIT, clinicalCheckBarred, fitClinicalCheck, policyClinicalExamples, soundsClinicalLearned } from './clinical-check.js';
+import { CLINICAL_FIT, fitClinicalCheck, policyClinicalExamples, soundsClinicalLearned } from './clinical-check.js';
 import { ARTICLE_FIT, NO_ARTICLE, articleFeatures, articleWeightsText, fitArticleModel, type ArticleExample, type ArticleModel } from './article-model.js';
 import { readQuery } from './query.js';
 
@@ -150,7 +150,7 @@ export function evalRows(kb: KnowledgeBase, files: string[], articleModels?: Map
     for (const c of readEvalCases(file)) {
       const d = decide(kb, c.q, { role: c.role, calibrate: false, learnedUrgency: false, learnedClinical: false, articleModel });
       urgency.push({ set, text: c.q, urgent: Boolean(c.urgent), rule: d.urgent, vetoed: urgencyVetoed(c.q, kb.policy), smalltalk: d.outcome === 'smalltalk' });
-      clinical.push({ set, text: c.q, clinical: c.expect === 'decline', rule: d.outcome === 'decline', before: d.outcome === 'escalate' || d.outcome === 'smalltalk', barred: clinicalCheckBarred(c.q, kb.policy) });
+      clinical.push({ set, text: c.q, clinical: c.expect === 'decline', rule: d.outcome === 'decline', before: d.outcome === 'escalate' || d.outcome === 'smalltalk' });
       const signals = d.signals;
       if (!signals) continue;
       const firstThree = signals.hits.slice(0, 3).map((h) => h.id);
@@ -236,32 +236,47 @@ export function fitUrgency(rows: UrgencyRow[]): UrgencyModel {
   return fitUrgencyModel(rows.map((r) => ({ text: r.text, urgent: r.urgent })));
 }
 
-/** Urgent recall and false alarms of one way of flagging. */
-export interface UrgencyFigures {
-  urgent: number;
+/** How one way of flagging (urgent, or clinical advice to decline) does on held questions. */
+export interface FlagFigures {
+  /** Questions labelled so (urgent, or `decline`). */
+  positives: number;
+  /** ...of which flagged. */
   flagged: number;
-  falseAlarms: number;
+  /** Other questions held out. */
+  others: number;
+  /** ...of which flagged. */
+  falseFlags: number;
 }
 
-/** Leave-one-set-out for the learned urgency check: the model alone, and the rules or the model (as decide() flags). */
-export function urgencyLeaveOneSetOut(rows: UrgencyRow[], heldSets: string[]): { set: string; rules: UrgencyFigures; model: UrgencyFigures; both: UrgencyFigures }[] {
+/** Per held set: the rules alone, a learned check alone (fitted without the set), and the rules or the check. */
+export type CheckFolds = { set: string; rules: FlagFigures; model: FlagFigures; both: FlagFigures }[];
+
+/** Leave-one-set-out for a learned check beside the rules (`rule` on each row); `fitWithout` fits it on the other sets. */
+function checkLeaveOneSetOut<R extends { set: string; rule: boolean }>(rows: R[], heldSets: string[], positive: (r: R) => boolean, fitWithout: (train: R[]) => (r: R) => boolean): CheckFolds {
   return heldSets.map((set) => {
-    const model = fitUrgency(rows.filter((r) => r.set !== set));
+    const learned = fitWithout(rows.filter((r) => r.set !== set));
     const held = rows.filter((r) => r.set === set);
-    const learned = (r: UrgencyRow) => !r.vetoed && !r.smalltalk && soundsUrgent(model, r.text);
-    const figures = (flag: (r: UrgencyRow) => boolean): UrgencyFigures => ({
-      urgent: held.filter((r) => r.urgent).length,
-      flagged: held.filter((r) => r.urgent && flag(r)).length,
-      falseAlarms: held.filter((r) => !r.urgent && flag(r)).length,
+    const figures = (flag: (r: R) => boolean): FlagFigures => ({
+      positives: held.filter(positive).length,
+      flagged: held.filter((r) => positive(r) && flag(r)).length,
+      others: held.filter((r) => !positive(r)).length,
+      falseFlags: held.filter((r) => !positive(r) && flag(r)).length,
     });
     return { set, rules: figures((r) => r.rule), model: figures(learned), both: figures((r) => r.rule || learned(r)) };
   });
 }
 
+/** Leave-one-set-out for the learned urgency check: the model alone, and the rules or the model (as decide() flags). */
+export function urgencyLeaveOneSetOut(rows: UrgencyRow[], heldSets: string[]): CheckFolds {
+  return checkLeaveOneSetOut(rows, heldSets, (r) => r.urgent, (train) => {
+    const model = fitUrgency(train);
+    return (r) => !r.vetoed && !r.smalltalk && soundsUrgent(model, r.text);
+  });
+}
+
 /**
  * One evaluation question for the learned clinical-advice check: its label, whether the rules (phrase rules and the
- * naive Bayes check) declined it, whether escalation or small talk took it first, and whether the check is barred
- * from it (clinicalCheckBarred).
+ * naive Bayes check) declined it, and whether escalation or small talk took it first.
  */
 export interface ClinicalRow {
   set: string;
@@ -269,7 +284,6 @@ export interface ClinicalRow {
   clinical: boolean;
   rule: boolean;
   before: boolean;
-  barred: boolean;
 }
 
 /** The learned clinical-advice check fitted to rows and the analysts' policy examples. */
@@ -277,28 +291,14 @@ export function fitClinical(kb: KnowledgeBase, rows: ClinicalRow[]): BinaryModel
   return fitClinicalCheck([...policyClinicalExamples(kb.policy, kb.articles), ...rows.map((r) => ({ text: r.text, clinical: r.clinical }))], kb.policy);
 }
 
-/** Clinical questions declined and other questions wrongly declined, by one way of declining. */
-export interface ClinicalFigures {
-  clinical: number;
-  declined: number;
-  wronglyDeclined: number;
-}
-
 /**
  * Leave-one-set-out for the learned clinical check: the rules alone, the check alone (fitted without the set, with its
  * bars), and the rules or the check (as decide() declines). The policy examples are always learned from.
  */
-export function clinicalLeaveOneSetOut(kb: KnowledgeBase, rows: ClinicalRow[], heldSets: string[]): { set: string; rules: ClinicalFigures; model: ClinicalFigures; both: ClinicalFigures }[] {
-  return heldSets.map((set) => {
-    const model = fitClinical(kb, rows.filter((r) => r.set !== set));
-    const held = rows.filter((r) => r.set === set);
-    const learned = (r: ClinicalRow) => !r.before && soundsClinicalLearned(model, r.text, kb.policy);
-    const figures = (decline: (r: ClinicalRow) => boolean): ClinicalFigures => ({
-      clinical: held.filter((r) => r.clinical).length,
-      declined: held.filter((r) => r.clinical && decline(r)).length,
-      wronglyDeclined: held.filter((r) => !r.clinical && decline(r)).length,
-    });
-    return { set, rules: figures((r) => r.rule), model: figures(learned), both: figures((r) => r.rule || learned(r)) };
+export function clinicalLeaveOneSetOut(kb: KnowledgeBase, rows: ClinicalRow[], heldSets: string[]): CheckFolds {
+  return checkLeaveOneSetOut(rows, heldSets, (r) => r.clinical, (train) => {
+    const model = fitClinical(kb, train);
+    return (r) => !r.before && soundsClinicalLearned(model, r.text, kb.policy);
   });
 }
 

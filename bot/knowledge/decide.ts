@@ -124,10 +124,10 @@ function phrasedLead(hits: SearchHit[], offTopic: boolean, words: number): boole
   return phrasingLeads(hits, DECISION_TUNING.phrasingAnswer);
 }
 
-/** The top article dwarfs every other hit and rests on more than one rare word of the query. */
-function dominant(hits: SearchHit[]): boolean {
+/** The top article dwarfs every other hit and rests on more than one rare word of the query, from `minCoverage` up. */
+function dominant(hits: SearchHit[], minCoverage = DECISION_TUNING.dominantCoverage): boolean {
   const [top, second] = hits;
-  if (!top || top.coverage < DECISION_TUNING.dominantCoverage || top.informative.matched < DECISION_TUNING.dominantInformative) return false;
+  if (!top || top.coverage < minCoverage || top.informative.matched < DECISION_TUNING.dominantInformative) return false;
   return !second || top.score >= second.score * DECISION_TUNING.dominantLead;
 }
 
@@ -263,7 +263,7 @@ function decideByRules(kb: KnowledgeBase, text: string, truncated: boolean, opti
     const story = storyLike && meaningful && clearStoryLead(hits, groupFactors !== undefined);
     // A stated failure whose top article leads by dominantLead on two informative words names what broke, however
     // many scene words ("septic pt crashing in the ED") dilute the coverage.
-    const failureDominant = failure && !offTopic && top !== undefined && top.coverage >= DECISION_TUNING.failureDominantCoverage && top.informative.matched >= DECISION_TUNING.dominantInformative && (!hits[1] || top.score >= hits[1].score * DECISION_TUNING.dominantLead);
+    const failureDominant = failure && !offTopic && dominant(hits, DECISION_TUNING.failureDominantCoverage);
     if (!top || !meaningful || (top.coverage < DECISION_TUNING.clarifyCoverage && !story && !named && !failureDominant) || (!promoted && !story && !failure && (nearMiss(top) || (!storyLike && kindMismatch(kb, top, text))))) {
       return { ...base, outcome: 'no-match', hits, confidence };
     }

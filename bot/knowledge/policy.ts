@@ -63,6 +63,11 @@ const CalibrationSchema = z
     `features must be exactly [${ANSWER_FEATURES.join(', ')}], with a mean, a scale and a weight each (plus the intercept): run npm run kb:calibrate`,
   );
 
+/** A learned binary check (binary-model.ts): intercept, threshold, and its weights as one block of "feature weight" lines. */
+const BinaryModelSchema = z
+  .object({ bias: z.number().finite(), threshold: z.number().min(0).max(1), weights: z.string().transform(parseWeights) })
+  .strict();
+
 const PolicyFileSchema = z
   .object({
     vocabularies: z.record(z.string().regex(/^[a-z_]+$/), z.array(z.coerce.string()).min(1)).default({}),
@@ -77,15 +82,9 @@ const PolicyFileSchema = z
     // The answer calibration and the learned urgency check (answer-calibration.yml), written by `npm run kb:calibrate`.
     calibration: CalibrationSchema.optional(),
     // Its weights are one block of "feature weight" lines: a YAML parser reads one string far faster than ~4,000 keys.
-    urgency_model: z
-      .object({ bias: z.number().finite(), threshold: z.number().min(0).max(1), weights: z.string().transform(parseWeights) })
-      .strict()
-      .optional(),
-    // The learned clinical-advice check (clinical-check.ts): the same shape as urgency_model.
-    clinical_model: z
-      .object({ bias: z.number().finite(), threshold: z.number().min(0).max(1), weights: z.string().transform(parseWeights) })
-      .strict()
-      .optional(),
+    urgency_model: BinaryModelSchema.optional(),
+    // The learned clinical-advice check (clinical-check.ts): the same shape.
+    clinical_model: BinaryModelSchema.optional(),
     // The learned article ranking (article-model.ts): "feature k:w k:w" lines, k an index into `articles`.
     article_model: z
       .object({ articles: z.array(z.string().min(1)).min(1), bias: z.array(z.number().finite()), weights: z.string() })
@@ -258,23 +257,16 @@ export function loadPolicy(dir: string): Policy {
   let urgencyModel: UrgencyModel | undefined;
   let clinicalCheck: BinaryModel | undefined;
   let articleModel: ArticleModel | undefined;
+  // A fitted part may come from one policy file only: the later one is reported, and kept.
+  const once = <T>(file: string, field: string, current: T | undefined, next: T | undefined): T | undefined => {
+    if (next !== undefined && current !== undefined) problems.push({ file, field, message: 'is defined in two policy files' });
+    return next ?? current;
+  };
   for (const [file, data] of parsed) {
-    if (data.article_model) {
-      if (articleModel) problems.push({ file, field: 'article_model', message: 'is defined in two policy files' });
-      articleModel = data.article_model;
-    }
-    if (data.calibration) {
-      if (calibration) problems.push({ file, field: 'calibration', message: 'is defined in two policy files' });
-      calibration = data.calibration;
-    }
-    if (data.urgency_model) {
-      if (urgencyModel) problems.push({ file, field: 'urgency_model', message: 'is defined in two policy files' });
-      urgencyModel = data.urgency_model;
-    }
-    if (data.clinical_model) {
-      if (clinicalCheck) problems.push({ file, field: 'clinical_model', message: 'is defined in two policy files' });
-      clinicalCheck = data.clinical_model;
-    }
+    articleModel = once(file, 'article_model', articleModel, data.article_model);
+    calibration = once(file, 'calibration', calibration, data.calibration);
+    urgencyModel = once(file, 'urgency_model', urgencyModel, data.urgency_model);
+    clinicalCheck = once(file, 'clinical_model', clinicalCheck, data.clinical_model);
     for (const name of data.class_features ?? []) classFeatures.push({ name, regex: compile(file, `class_features.${name}`, `^(?:{${name}})$`) });
     for (const label of ['clinical', 'ehr'] as const) {
       for (const text of data[label] ?? []) {

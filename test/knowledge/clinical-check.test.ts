@@ -1,9 +1,13 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import YAML from 'yaml';
 import { expect } from 'chai';
 import { decide } from '../../bot/knowledge/decide.js';
 import { buildKnowledgeBase, type KnowledgeBase } from '../../bot/knowledge/knowledge-base.js';
 import { clinicalCheckBarred, clinicalCheckFeatures, clinicalCheckProbability, fitClinicalCheck, policyClinicalExamples, soundsClinicalLearned } from '../../bot/knowledge/clinical-check.js';
-import { fitBinaryModel, sameBinaryModel, binaryWeightsText } from '../../bot/knowledge/binary-model.js';
+import { sameBinaryModel, binaryWeightsText, type BinaryModel } from '../../bot/knowledge/binary-model.js';
+import { loadPolicy } from '../../bot/knowledge/policy.js';
 
 describe('knowledge/clinical-check: the learned clinical-advice check', () => {
   let kb: KnowledgeBase;
@@ -27,15 +31,21 @@ describe('knowledge/clinical-check: the learned clinical-advice check', () => {
       expect(clinicalCheckProbability(model, 'should i hold the drip', kb.policy)).to.be.above(0.5);
       expect(clinicalCheckProbability(model, 'how do i chart the drip', kb.policy)).to.be.below(0.5);
       expect(fitClinicalCheck(examples, kb.policy)).to.deep.equal(model);
-      const text = binaryWeightsText(model);
-      const reread = Object.fromEntries(text.trim().split('\n').map((l) => { const [f, w] = l.split(' '); return [f, Number(w)]; }));
-      expect(sameBinaryModel({ ...model, weights: reread }, model)).to.equal(true);
-      expect(sameBinaryModel({ ...model, bias: model.bias + 0.01 }, model)).to.equal(false);
+      // Written as kb:calibrate writes it, read back by the policy loader.
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'elbow-clinical-check-'));
+      try {
+        fs.writeFileSync(path.join(dir, 'answer-calibration.yml'), YAML.stringify({ clinical_model: { bias: model.bias, threshold: model.threshold, weights: binaryWeightsText(model) } }));
+        const reread = loadPolicy(dir).clinicalCheck;
+        expect(Object.keys(reread?.weights ?? {})).to.have.length(Object.keys(model.weights).length).and.to.include('should|i');
+        expect(sameBinaryModel(reread, model)).to.equal(true);
+        expect(sameBinaryModel({ ...model, bias: model.bias + 0.01 }, model)).to.equal(false);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it('never declines a stated EHR failure, a how-to request or an ehr-task wording, however sure it is', () => {
-      const sure = fitBinaryModel([], [], { minCount: 1, l2: 0, iterations: 0, step: 1, threshold: 0.5, keep: 0 });
-      sure.bias = 10;
+      const sure: BinaryModel = { bias: 10, threshold: 0.5, weights: {} };
       for (const q of ['the heparin order will not verify', 'how do i chart the insulin i held', 'BCMA gives a mismatch on the metoprolol, what does that mean']) {
         expect(clinicalCheckBarred(q, kb.policy), q).to.equal(true);
         expect(soundsClinicalLearned(sure, q, kb.policy), q).to.equal(false);
