@@ -3,7 +3,9 @@ import { binaryProbability, fitBinaryModel, type BinaryFit, type BinaryModel } f
 import { featuresOf, trainingSet } from './clinical-model.js';
 import { requestsTask, statesFailure } from './focus.js';
 import { prepare } from './intents.js';
+import { isOffTopicWord } from './normalize.js';
 import { ruleMatches, rulesOf, type Policy } from './policy.js';
+import { tokenize } from './tokenize.js';
 
 /**
  * The learned clinical-advice check: a logistic model over the clinical classifier's features (stems, stem pairs, drug /
@@ -17,6 +19,15 @@ import { ruleMatches, rulesOf, type Policy } from './policy.js';
 
 /** Fitting (binary-model.ts), and the probability from which decide() declines. docs/quality.md, round q12p. */
 export const CLINICAL_FIT: BinaryFit = { minCount: 2, l2: 0.0003, iterations: 300, step: 1, threshold: 0.5, keep: 0.01 };
+
+/**
+ * The lower probability from which the check declines a message that search could not answer either (no match, or a
+ * choice of articles), is not urgent and names no everyday off-topic word. A new writer's clinical questions that no rule
+ * foresaw mostly end as "no match", with P between the model's prior (~0.12) and its threshold; EHR questions that end
+ * there rarely reach 0.3 (3 of ~1,000 leaving each set out: an uncovered A1c report, twice, and a flu-shot clinic's hours).
+ * docs/quality.md, "After blind-41 and blind-42".
+ */
+export const CLINICAL_UNANSWERED_THRESHOLD = 0.3;
 
 /** The model's features of a text: clinical-model.ts's, word pairs joined by "|" (the file keeps "feature weight" lines). */
 export function clinicalCheckFeatures(text: string, policy: Policy): string[] {
@@ -41,6 +52,15 @@ export function clinicalCheckBarred(raw: string, policy: Policy): boolean {
 /** True when the learned check declines a message no rule declined (see clinicalCheckBarred). */
 export function soundsClinicalLearned(model: BinaryModel, raw: string, policy: Policy): boolean {
   return clinicalCheckProbability(model, raw, policy) >= model.threshold && !clinicalCheckBarred(raw, policy);
+}
+
+/**
+ * True when the check declines a message search left unanswered (see CLINICAL_UNANSWERED_THRESHOLD); the caller knows
+ * the outcome and the urgency.
+ */
+export function declinesUnanswered(model: BinaryModel, raw: string, policy: Policy): boolean {
+  if (tokenize(raw).some((w) => isOffTopicWord(w, policy))) return false;
+  return clinicalCheckProbability(model, raw, policy) >= CLINICAL_UNANSWERED_THRESHOLD && !clinicalCheckBarred(raw, policy);
 }
 
 /** One labelled message for the fit. */

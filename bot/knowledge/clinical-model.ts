@@ -124,7 +124,7 @@ function memoFor(policy: Policy): typeof memo {
 }
 
 /** "#drug" when a word (or two words) is in the first class vocabulary that has it, else null; memoized. */
-function classOf(word: string, policy: Policy): string | null {
+export function classOf(word: string, policy: Policy): string | null {
   const { classes } = memoFor(policy);
   let found = classes.get(word);
   if (found === undefined) {

@@ -7,7 +7,7 @@ import { readQuery } from './query.js';
 import { search, searchOne, type SearchHit } from './search.js';
 import { requestsTask, statesFailure } from './focus.js';
 import { clinicalModelOf, overrulesDecline, soundsClinical } from './clinical-model.js';
-import { soundsClinicalLearned } from './clinical-check.js';
+import { declinesUnanswered, soundsClinicalLearned } from './clinical-check.js';
 import { cutText } from '../text.js';
 import { calibratedOutcome, type AnswerSignals, type CalibratedOutcome } from './answer-model.js';
 import { articleFeatures, learnedRanking, type ArticleModel } from './article-model.js';
@@ -103,7 +103,7 @@ export const DECISION_TUNING = {
    * this many times the runner-up: the failure names the thing that broke, so a clear lead is enough evidence.
    */
   failureLead: 1.4,
-  /** ...and one that leads by dominantLead on dominantInformative words is answered from this coverage up. */
+  /** ...and one that leads by dominantLead on dominantInformative words is answered from this coverage up (so is an urgent message's). */
   failureDominantCoverage: 0.25,
   /**
    * A message that would be clarified is answered when its top article's phrasing is this similar (0..1) and clearly
@@ -163,13 +163,25 @@ function round(n: number): number {
 /**
  * Decides what to do with one message. Pure: no I/O, never throws on user text. A message the urgency rules pass over
  * is still urgent when the learned urgency check (urgency-model.ts) says so and no rule vetoes it (not urgent, not
- * now, over); small talk never is.
+ * now, over); small talk never is. A message that ends unanswered (no match, or a choice of articles) and not urgent
+ * is declined when the learned clinical check finds it likely clinical (clinical-check.ts, declinesUnanswered).
  */
 export function decide(kb: KnowledgeBase, rawText: string, options: DecideOptions = {}): Decision {
   const full = typeof rawText === 'string' ? rawText : '';
   const truncated = full.length > DECISION_TUNING.maxSearchChars;
   const text = truncated ? cutText(full, DECISION_TUNING.maxSearchChars) : full;
-  const decision = decideByRules(kb, text, truncated, options);
+  const decision = withLearnedUrgency(kb, text, decideByRules(kb, text, truncated, options), options);
+  // What search could not answer and is not urgent, the learned clinical check declines from a lower probability.
+  const clinicalCheck = options.learnedClinical === false ? undefined : kb.policy.clinicalCheck;
+  const unanswered = (decision.outcome === 'no-match' || decision.outcome === 'clarify') && !decision.urgent;
+  if (unanswered && clinicalCheck && declinesUnanswered(clinicalCheck, text, kb.policy)) {
+    return { ...decision, outcome: 'decline', articleId: null, candidates: [], confidence: 0, hits: [], signals: undefined };
+  }
+  return decision;
+}
+
+/** The learned urgency check (urgency-model.ts) flags what no rule did, unless a rule vetoes it; small talk never is. */
+function withLearnedUrgency(kb: KnowledgeBase, text: string, decision: Decision, options: DecideOptions): Decision {
   const model = kb.policy.urgencyModel;
   if (decision.urgent || decision.outcome === 'smalltalk' || !model || options.learnedUrgency === false) return decision;
   return soundsUrgent(model, text) && !urgencyVetoed(text, kb.policy) ? { ...decision, urgent: true } : decision;
@@ -261,9 +273,9 @@ function decideByRules(kb: KnowledgeBase, text: string, truncated: boolean, opti
   /** The hand-set rules' decision (DECISION_TUNING, STORY_TUNING). */
   function ruleDecision(): Decision {
     const story = storyLike && meaningful && clearStoryLead(hits, groupFactors !== undefined);
-    // A stated failure whose top article leads by dominantLead on two informative words names what broke, however
-    // many scene words ("septic pt crashing in the ED") dilute the coverage.
-    const failureDominant = failure && !offTopic && dominant(hits, DECISION_TUNING.failureDominantCoverage);
+    // A stated failure, or care blocked now, whose top article leads by dominantLead on two informative words names what
+    // broke, however many scene words ("septic pt crashing in the ED", "trauma just rolled in") dilute the coverage.
+    const failureDominant = (failure || urgent) && !offTopic && dominant(hits, DECISION_TUNING.failureDominantCoverage);
     if (!top || !meaningful || (top.coverage < DECISION_TUNING.clarifyCoverage && !story && !named && !failureDominant) || (!promoted && !story && !failure && (nearMiss(top) || (!storyLike && kindMismatch(kb, top, text))))) {
       return { ...base, outcome: 'no-match', hits, confidence };
     }

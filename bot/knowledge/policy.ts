@@ -77,6 +77,8 @@ const PolicyFileSchema = z
     examples: Examples.optional(),
     // The clinical-advice classifier's own example sentences (clinical-examples.yml) and the vocabularies it sees as classes.
     class_features: z.array(z.string().regex(/^[a-z_]+$/)).optional(),
+    // Each class feature's examples: words it must class so (`match`) and words it must not (`nomatch`); kb:lint runs them.
+    class_examples: z.record(z.string().regex(/^[a-z_]+$/), Examples).optional(),
     clinical: z.array(z.coerce.string().trim().min(1, 'is an empty example')).optional(),
     ehr: z.array(z.coerce.string().trim().min(1, 'is an empty example')).optional(),
     // The answer calibration and the learned urgency check (answer-calibration.yml), written by `npm run kb:calibrate`.
@@ -144,7 +146,7 @@ export interface Policy {
   /** The clinical-advice classifier's example sentences of each class (clinical-examples.yml), with their file. */
   modelExamples: { clinical: ModelExample[]; ehr: ModelExample[] };
   /** Vocabularies whose words the classifier also sees as their class ("lasix" -> a drug): name and whole-word test. */
-  classFeatures: { name: string; regex: RegExp }[];
+  classFeatures: { name: string; regex: RegExp; examples?: { match: string[]; nomatch: string[] } }[];
   /** The answer calibration (answer-calibration.yml), when the policy has one: see answer-model.ts. */
   calibration?: AnswerCalibration;
   /** The learned urgency check (answer-calibration.yml), when the policy has one: see urgency-model.ts. */
@@ -267,7 +269,13 @@ export function loadPolicy(dir: string): Policy {
     calibration = once(file, 'calibration', calibration, data.calibration);
     urgencyModel = once(file, 'urgency_model', urgencyModel, data.urgency_model);
     clinicalCheck = once(file, 'clinical_model', clinicalCheck, data.clinical_model);
-    for (const name of data.class_features ?? []) classFeatures.push({ name, regex: compile(file, `class_features.${name}`, `^(?:{${name}})$`) });
+    for (const name of data.class_features ?? []) {
+      const examples = data.class_examples?.[name];
+      classFeatures.push({ name, regex: compile(file, `class_features.${name}`, `^(?:{${name}})$`), ...(examples ? { examples } : {}) });
+    }
+    for (const name of Object.keys(data.class_examples ?? {})) {
+      if (!data.class_features?.includes(name)) problems.push({ file, field: `class_examples.${name}`, message: 'has examples but is not in class_features' });
+    }
     for (const label of ['clinical', 'ehr'] as const) {
       for (const text of data[label] ?? []) {
         const key = text.toLowerCase();

@@ -5,7 +5,7 @@ import YAML from 'yaml';
 import { expect } from 'chai';
 import { decide } from '../../bot/knowledge/decide.js';
 import { buildKnowledgeBase, type KnowledgeBase } from '../../bot/knowledge/knowledge-base.js';
-import { clinicalCheckBarred, clinicalCheckFeatures, clinicalCheckProbability, fitClinicalCheck, policyClinicalExamples, soundsClinicalLearned } from '../../bot/knowledge/clinical-check.js';
+import { CLINICAL_UNANSWERED_THRESHOLD, clinicalCheckBarred, clinicalCheckFeatures, clinicalCheckProbability, fitClinicalCheck, policyClinicalExamples, soundsClinicalLearned } from '../../bot/knowledge/clinical-check.js';
 import { sameBinaryModel, binaryWeightsText, type BinaryModel } from '../../bot/knowledge/binary-model.js';
 import { loadPolicy } from '../../bot/knowledge/policy.js';
 
@@ -68,6 +68,24 @@ describe('knowledge/clinical-check: the learned clinical-advice check', () => {
       const q = 'ICP is 25 with the head of bed up, what next';
       expect(decide(kb, q, { role: 'nurse', learnedClinical: false }).outcome).to.not.equal('decline');
       expect(decide(kb, q, { role: 'nurse' }).outcome).to.equal('decline');
+    });
+
+    it('declines from a lower probability only what search left unanswered, never an answer, an off-topic word or a how-to', () => {
+      // A model that gives every message P = 0.4: under the threshold (0.5), over the unanswered one (0.3).
+      const unsure: BinaryModel = { bias: Math.log(0.4 / 0.6), threshold: 0.5, weights: {} };
+      expect(unsure.bias).to.be.below(0);
+      expect(CLINICAL_UNANSWERED_THRESHOLD).to.be.below(0.4);
+      const withUnsure: KnowledgeBase = { ...kb, policy: { ...kb.policy, clinicalCheck: unsure } };
+      const unanswered = 'what is the best way to handle a family member who yells at staff';
+      expect(decide(kb, unanswered, { role: 'nurse', learnedClinical: false }).outcome).to.equal('no-match');
+      expect(decide(withUnsure, unanswered, { role: 'nurse' }).outcome).to.equal('decline');
+      expect(decide(withUnsure, unanswered, { role: 'nurse', learnedClinical: false }).outcome).to.equal('no-match');
+      const kept: [string, string][] = [
+        ['my label printer is not printing', 'answer'],
+        ['is the cafeteria open tonight', 'no-match'],
+        ['how do i set up a report of patients on isolation', 'no-match'],
+      ];
+      for (const [q, outcome] of kept) expect(decide(withUnsure, q, { role: 'nurse' }).outcome, q).to.equal(outcome);
     });
 
     it('leaves EHR questions that name a drug or a lab to the articles', () => {

@@ -35,6 +35,18 @@ describe('knowledge/policy', () => {
     expect(failures[0]).to.include({ file: 'urgency', rule: 'stat', example: 'need this stat' });
   });
 
+  it('checks each class feature\'s words: a wrong example or a class without examples is reported', () => {
+    const dir = copyKnowledge();
+    const file = path.join(dir, 'policy', 'clinical-examples.yml');
+    const text = fs.readFileSync(file, 'utf8');
+    const wrongWord = text.replace('diet: {match: [npo, clear liquids, tube feeds], nomatch: [order set, coffee]}', 'diet: {match: [npo, clear liquids, tube feeds], nomatch: [order set, renal diet]}');
+    fs.writeFileSync(file, wrongWord);
+    const synonyms = loadSynonyms(path.join(dir, 'synonyms.yml'));
+    expect(checkPolicyExamples(loadPolicy(path.join(dir, 'policy')), synonyms)).to.deep.include({ file: 'clinical-examples', rule: 'class feature diet', example: 'renal diet', message: 'nomatch example: read as #diet' });
+    fs.writeFileSync(file, text.replace(/^  precaution: \{.*\}\n/m, ''));
+    expect(checkPolicyExamples(loadPolicy(path.join(dir, 'policy')), synonyms).map((f) => f.rule)).to.deep.equal(['class feature precaution']);
+  });
+
   it('rejects a rule without examples or with an unknown vocabulary, naming the file', () => {
     const dir = copyKnowledge();
     fs.writeFileSync(path.join(dir, 'policy', 'escalate.yml'), 'rules:\n  - id: bad\n    kind: person\n    pattern: "{nosuch}"\n    examples: {match: [], nomatch: []}\n');
