@@ -2,7 +2,7 @@ import type { Article } from './article.js';
 import { binaryProbability, fitBinaryModel, type BinaryFit, type BinaryModel } from './binary-model.js';
 import { featuresOf, trainingSet } from './clinical-model.js';
 import { requestsTask, statesFailure } from './focus.js';
-import { prepare } from './intents.js';
+import { isEhrTaskWording, prepare } from './intents.js';
 import { isOffTopicWord } from './normalize.js';
 import { ruleMatches, rulesOf, type Policy } from './policy.js';
 import { tokenize } from './tokenize.js';
@@ -45,8 +45,7 @@ export function clinicalCheckProbability(model: BinaryModel, text: string, polic
  * clinical.yml ("BCMA gives a mismatch on the metoprolol"). Those are EHR questions that happen to name a drug.
  */
 export function clinicalCheckBarred(raw: string, policy: Policy): boolean {
-  const text = prepare(raw);
-  return statesFailure(raw, policy) || requestsTask(raw, policy) || rulesOf(policy, 'clinical', 'ehr-task').some((r) => ruleMatches(r, text));
+  return statesFailure(raw, policy) || requestsTask(raw, policy) || isEhrTaskWording(raw, policy);
 }
 
 /** True when the learned check declines a message no rule declined (see clinicalCheckBarred). */
@@ -55,12 +54,21 @@ export function soundsClinicalLearned(model: BinaryModel, raw: string, policy: P
 }
 
 /**
- * True when the check declines a message search left unanswered (see CLINICAL_UNANSWERED_THRESHOLD); the caller knows
- * the outcome and the urgency.
+ * True when a message search left unanswered is declined: the check finds it likely clinical (see
+ * CLINICAL_UNANSWERED_THRESHOLD; `model` undefined when the check is off) or an `unanswered` rule of clinical.yml reads
+ * a question about a patient that names nothing of the EHR. The caller knows the outcome and the urgency. `respelled`: the message's words after spelling correction, whose EHR-task wording bars
+ * it too.
  */
-export function declinesUnanswered(model: BinaryModel, raw: string, policy: Policy): boolean {
-  if (tokenize(raw).some((w) => isOffTopicWord(w, policy))) return false;
-  return clinicalCheckProbability(model, raw, policy) >= CLINICAL_UNANSWERED_THRESHOLD && !clinicalCheckBarred(raw, policy);
+export function declinesUnanswered(model: BinaryModel | undefined, raw: string, policy: Policy, respelled?: string): boolean {
+  if (tokenize(raw).some((w) => isOffTopicWord(w, policy)) || (respelled !== undefined && isEhrTaskWording(respelled, policy))) return false;
+  const likely = (model !== undefined && clinicalCheckProbability(model, raw, policy) >= CLINICAL_UNANSWERED_THRESHOLD) || asksAboutPatientCare(raw, policy);
+  return likely && !clinicalCheckBarred(raw, policy);
+}
+
+/** clinical.yml's `unanswered` rules: a question about a patient that names nothing of the EHR. */
+export function asksAboutPatientCare(raw: string, policy: Policy): boolean {
+  const text = prepare(raw);
+  return rulesOf(policy, 'clinical', 'unanswered').some((r) => ruleMatches(r, text));
 }
 
 /** One labelled message for the fit. */

@@ -1,5 +1,5 @@
 import type { AskerRole } from './article.js';
-import { asksForPerson, describesCurrentProblem, isClinicalQuestion, leansClinical, smalltalkKind, urgencyOf, urgencyVetoed, type SmalltalkKind } from './intents.js';
+import { asksForPerson, describesCurrentProblem, isClinicalQuestion, isEhrTaskWording, leansClinical, smalltalkKind, urgencyOf, urgencyVetoed, type SmalltalkKind } from './intents.js';
 import { soundsUrgent } from './urgency-model.js';
 import type { KnowledgeBase } from './knowledge-base.js';
 import { isOffTopicWord } from './normalize.js';
@@ -171,10 +171,11 @@ export function decide(kb: KnowledgeBase, rawText: string, options: DecideOption
   const truncated = full.length > DECISION_TUNING.maxSearchChars;
   const text = truncated ? cutText(full, DECISION_TUNING.maxSearchChars) : full;
   const decision = withLearnedUrgency(kb, text, decideByRules(kb, text, truncated, options), options);
-  // What search could not answer and is not urgent, the learned clinical check declines from a lower probability.
+  // What search could not answer and is not urgent: the learned clinical check declines it from a lower probability,
+  // and a question about a patient that names nothing of the EHR is declined (clinical.yml `unanswered` rules).
   const clinicalCheck = options.learnedClinical === false ? undefined : kb.policy.clinicalCheck;
   const unanswered = (decision.outcome === 'no-match' || decision.outcome === 'clarify') && !decision.urgent;
-  if (unanswered && clinicalCheck && declinesUnanswered(clinicalCheck, text, kb.policy)) {
+  if (unanswered && declinesUnanswered(clinicalCheck, text, kb.policy, decision.correctedText)) {
     return { ...decision, outcome: 'decline', articleId: null, candidates: [], confidence: 0, hits: [], signals: undefined };
   }
   return decision;
@@ -219,14 +220,17 @@ function decideByRules(kb: KnowledgeBase, text: string, truncated: boolean, opti
   const top3 = hits.slice(0, 3).map((h) => h.id);
 
   if (asksForPerson(text, kb.policy)) return { ...base, outcome: 'escalate', hits, confidence, candidates: top3 };
-  if (isClinicalQuestion(text, kb.policy) && !overrulesDecline(clinicalModelOf(kb), text, kb.policy)) return { ...base, outcome: 'decline' };
+  // A typo in the EHR verb ("how do I documnet the g tube teaching") hides an EHR task from the rules: the respelled
+  // words are read as well, and an EHR-task wording there is never declined.
+  const ehrTaskRespelled = correctedText !== undefined && isEhrTaskWording(correctedText, kb.policy);
+  if (!ehrTaskRespelled && isClinicalQuestion(text, kb.policy) && !overrulesDecline(clinicalModelOf(kb), text, kb.policy)) return { ...base, outcome: 'decline' };
   const smalltalk = smalltalkKind(text, kb.policy);
   if (smalltalk) return { ...base, outcome: 'smalltalk', smalltalk };
   // A clinical question worded in a way no rule foresaw: the learned check (clinical-model.ts) declines it too.
-  if (soundsClinical(clinicalModelOf(kb), text, kb.policy)) return { ...base, outcome: 'decline' };
+  if (!ehrTaskRespelled && soundsClinical(clinicalModelOf(kb), text, kb.policy)) return { ...base, outcome: 'decline' };
   // ...and so does the check learned from every labelled question (clinical-check.ts), when it is on.
   const clinicalCheck = options.learnedClinical === false ? undefined : kb.policy.clinicalCheck;
-  if (clinicalCheck && soundsClinicalLearned(clinicalCheck, text, kb.policy)) return { ...base, outcome: 'decline' };
+  if (!ehrTaskRespelled && clinicalCheck && soundsClinicalLearned(clinicalCheck, text, kb.policy)) return { ...base, outcome: 'decline' };
 
   const top = hits[0];
   // One or two stray characters ("x", "1", "?!") say nothing to search on, whatever they happen to match.

@@ -31,6 +31,11 @@ export function isClinicalQuestion(raw: string, policy: Policy = defaultPolicy()
   return anyRule(policy, 'clinical', 'item', text) && anyRule(policy, 'clinical', 'framed', text);
 }
 
+/** True when the message is worded as an EHR task (`ehr-task` rules of clinical.yml): never clinical advice. */
+export function isEhrTaskWording(raw: string, policy: Policy = defaultPolicy()): boolean {
+  return anyRule(policy, 'clinical', 'ehr-task', prepare(raw));
+}
+
 /**
  * True when the message asks for a judgement (`judgement` rules: "should I", "how often", "is it ok") about a drug,
  * lab or condition, outside an EHR-task phrasing. Such a message that no clinical rule declined and no article fits

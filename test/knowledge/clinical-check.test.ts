@@ -5,7 +5,7 @@ import YAML from 'yaml';
 import { expect } from 'chai';
 import { decide } from '../../bot/knowledge/decide.js';
 import { buildKnowledgeBase, type KnowledgeBase } from '../../bot/knowledge/knowledge-base.js';
-import { CLINICAL_UNANSWERED_THRESHOLD, clinicalCheckBarred, clinicalCheckFeatures, clinicalCheckProbability, fitClinicalCheck, policyClinicalExamples, soundsClinicalLearned } from '../../bot/knowledge/clinical-check.js';
+import { CLINICAL_UNANSWERED_THRESHOLD, asksAboutPatientCare, clinicalCheckBarred, clinicalCheckFeatures, clinicalCheckProbability, fitClinicalCheck, policyClinicalExamples, soundsClinicalLearned } from '../../bot/knowledge/clinical-check.js';
 import { sameBinaryModel, binaryWeightsText, type BinaryModel } from '../../bot/knowledge/binary-model.js';
 import { loadPolicy } from '../../bot/knowledge/policy.js';
 
@@ -86,6 +86,20 @@ describe('knowledge/clinical-check: the learned clinical-advice check', () => {
         ['how do i set up a report of patients on isolation', 'no-match'],
       ];
       for (const [q, outcome] of kept) expect(decide(withUnsure, q, { role: 'nurse' }).outcome, q).to.equal(outcome);
+    });
+
+    it('declines an unanswered question about a patient that names nothing of the EHR (clinical.yml `unanswered` rules)', () => {
+      const rules = new Map([...kb.policy.rules].map(([file, list]) => [file, file === 'clinical' ? list.filter((r) => r.kind !== 'unanswered') : list]));
+      const withoutRule: KnowledgeBase = { ...kb, policy: { ...kb.policy, rules } };
+      for (const q of ['her toes look dusky after the cast went on, is that ok', 'my guy in 6 keeps pulling off his oxygen, what else can we try']) {
+        expect(asksAboutPatientCare(q, kb.policy), q).to.equal(true);
+        expect(decide(withoutRule, q, { role: 'nurse', learnedClinical: false }).outcome, q).to.equal('no-match');
+        expect(decide(kb, q, { role: 'nurse', learnedClinical: false }).outcome, q).to.equal('decline');
+      }
+      // Naming the EHR, or a typo in the EHR verb that spelling correction mends, keeps it with the articles.
+      for (const q of ['her chart shows the wrong room, is that ok', 'how do I documnet the g tube teaching I did with mom']) {
+        expect(decide(kb, q, { role: 'nurse' }).outcome, q).to.not.equal('decline');
+      }
     });
 
     it('leaves EHR questions that name a drug or a lab to the articles', () => {
