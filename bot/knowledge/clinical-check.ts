@@ -42,10 +42,11 @@ export function clinicalCheckProbability(model: BinaryModel, text: string, polic
 /**
  * What the check may not decline, whatever the words: a message that states an EHR failure (focus.yml `failure`:
  * "the heparin order won't verify"), asks how to do a task (`task-request`), or matches an `ehr-task` rule of
- * clinical.yml ("BCMA gives a mismatch on the metoprolol"). Those are EHR questions that happen to name a drug.
+ * clinical.yml ("BCMA gives a mismatch on the metoprolol"): EHR questions that happen to name a drug. Nor one that
+ * names an everyday off-topic word (off-topic.yml: "an easy crockpot dinner after a 12"); the rules still read those.
  */
 export function clinicalCheckBarred(raw: string, policy: Policy): boolean {
-  return statesFailure(raw, policy) || requestsTask(raw, policy) || isEhrTaskWording(raw, policy);
+  return statesFailure(raw, policy) || requestsTask(raw, policy) || isEhrTaskWording(raw, policy) || tokenize(raw).some((w) => isOffTopicWord(w, policy));
 }
 
 /** True when the learned check declines a message no rule declined (see clinicalCheckBarred). */
@@ -54,13 +55,13 @@ export function soundsClinicalLearned(model: BinaryModel, raw: string, policy: P
 }
 
 /**
- * True when a message search left unanswered is declined: the check finds it likely clinical (see
+ * True when a message search left unanswered, and not barred (clinicalCheckBarred), is declined: the check finds it likely clinical (see
  * CLINICAL_UNANSWERED_THRESHOLD; `model` undefined when the check is off) or an `unanswered` rule of clinical.yml reads
  * a question about a patient that names nothing of the EHR. The caller knows the outcome and the urgency. `respelled`: the message's words after spelling correction, whose EHR-task wording bars
  * it too.
  */
 export function declinesUnanswered(model: BinaryModel | undefined, raw: string, policy: Policy, respelled?: string): boolean {
-  if (tokenize(raw).some((w) => isOffTopicWord(w, policy)) || (respelled !== undefined && isEhrTaskWording(respelled, policy))) return false;
+  if (respelled !== undefined && isEhrTaskWording(respelled, policy)) return false;
   const likely = (model !== undefined && clinicalCheckProbability(model, raw, policy) >= CLINICAL_UNANSWERED_THRESHOLD) || asksAboutPatientCare(raw, policy);
   return likely && !clinicalCheckBarred(raw, policy);
 }
