@@ -205,20 +205,23 @@ export function clinicalProbability(model: ClinicalModel, text: string, policy: 
  * True when the model finds a message clinical enough to decline although no phrase rule did: P(clinical) at least
  * MODEL_TUNING.declineAt, a drug, lab or condition named (an `item` rule of clinical.yml), no `ehr-task` rule matching,
  * no EHR failure stated (focus.yml `failure`: "the lasix order won't verify" is an EHR problem) and no how-to request
- * (focus.yml `task-request`: "how do i run a list of my patients on insulin" asks for a task, however clinical its words).
+ * (focus.yml `task-request`: "how do i run a list of my patients on insulin" asks for a task, however clinical its words),
+ * and nothing of the EHR named (an `ehr-named` rule: "the pharmacy has no prescription for her levetiracetam").
  */
 export function soundsClinical(model: ClinicalModel, raw: string, policy: Policy, threshold = MODEL_TUNING.declineAt): boolean {
   const text = prepare(raw);
   const any = (kind: string) => rulesOf(policy, 'clinical', kind).some((r) => ruleMatches(r, text));
-  return any('item') && !any('ehr-task') && !statesFailure(raw, policy) && !requestsTask(raw, policy) && clinicalProbability(model, raw, policy) >= threshold;
+  return any('item') && !any('ehr-task') && !any('ehr-named') && !statesFailure(raw, policy) && !requestsTask(raw, policy) && clinicalProbability(model, raw, policy) >= threshold;
 }
 
 /**
  * True when a message some phrase rule declines is an EHR failure report by the model's reckoning: it states a
- * failure (focus.yml) and P(clinical) is below MODEL_TUNING.overruleBelow. The decline is then not made.
+ * failure (focus.yml) about something of the EHR (an `ehr-named` rule; "the type and screen isn't back" is about the
+ * patient) and P(clinical) is below MODEL_TUNING.overruleBelow. The decline is then not made.
  */
 export function overrulesDecline(model: ClinicalModel, raw: string, policy: Policy): boolean {
-  return statesFailure(raw, policy) && clinicalProbability(model, raw, policy) < MODEL_TUNING.overruleBelow;
+  if (!statesFailure(raw, policy) || !rulesOf(policy, 'clinical', 'ehr-named').some((r) => ruleMatches(r, prepare(raw)))) return false;
+  return clinicalProbability(model, raw, policy) < MODEL_TUNING.overruleBelow;
 }
 
 /**

@@ -31,6 +31,11 @@ export function isClinicalQuestion(raw: string, policy: Policy = defaultPolicy()
   return anyRule(policy, 'clinical', 'item', text) && anyRule(policy, 'clinical', 'framed', text);
 }
 
+/** True when the message names something of the EHR (`ehr-named` rules of clinical.yml: a chart, an order, a device...). */
+export function namesTheEhr(raw: string, policy: Policy = defaultPolicy()): boolean {
+  return anyRule(policy, 'clinical', 'ehr-named', prepare(raw));
+}
+
 /** True when the message is worded as an EHR task (`ehr-task` rules of clinical.yml): never clinical advice. */
 export function isEhrTaskWording(raw: string, policy: Policy = defaultPolicy()): boolean {
   return anyRule(policy, 'clinical', 'ehr-task', prepare(raw));

@@ -20,7 +20,7 @@ export interface ExampleFailure {
  * classifier combines) are checked on their own pattern.
  */
 const KIND_ROLE: Record<string, 'positive' | 'exception' | 'part'> = {
-  advice: 'positive', 'ehr-task': 'exception', framed: 'positive', item: 'part', judgement: 'part', unanswered: 'part',
+  advice: 'positive', 'ehr-task': 'exception', framed: 'positive', item: 'part', judgement: 'part', unanswered: 'part', 'ehr-named': 'part',
   person: 'positive', 'not-person': 'exception',
   urgent: 'positive', 'system-risk': 'positive', 'not-now': 'exception', over: 'exception', 'not-urgent': 'exception', 'problem-now': 'part',
   failure: 'positive', question: 'positive', 'clause-break': 'part', 'task-request': 'part',

@@ -51,6 +51,12 @@ describe('knowledge/clinical-check: the learned clinical-advice check', () => {
         expect(soundsClinicalLearned(sure, q, kb.policy), q).to.equal(false);
       }
       expect(soundsClinicalLearned(sure, 'is that a lot of morphine for her', kb.policy)).to.equal(true);
+      // A failure or a how-to about the patient alone is no bar for a sure check ("not sleeping", "how should I position her").
+      for (const q of ['she is really anxious and not sleeping since the news, should she get something', 'how should i position her after a posterior hip replacement']) {
+        expect(clinicalCheckBarred(q, kb.policy), q).to.equal(true);
+        expect(clinicalCheckBarred(q, kb.policy, true), q).to.equal(false);
+        expect(soundsClinicalLearned(sure, q, kb.policy), q).to.equal(true);
+      }
     });
   });
 
