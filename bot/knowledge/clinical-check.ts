@@ -2,9 +2,9 @@ import type { Article } from './article.js';
 import { binaryProbability, fitBinaryModel, type BinaryFit, type BinaryModel } from './binary-model.js';
 import { featuresOf, trainingSet } from './clinical-model.js';
 import { requestsTask, statesFailure } from './focus.js';
-import { isEhrTaskWording, namesTheEhr, prepare } from './intents.js';
+import { asksAboutPatientCare, isEhrTaskWording, namesTheEhr } from './intents.js';
 import { isOffTopicWord } from './normalize.js';
-import { ruleMatches, rulesOf, type Policy } from './policy.js';
+import type { Policy } from './policy.js';
 import { tokenize } from './tokenize.js';
 
 /**
@@ -60,21 +60,16 @@ export function soundsClinicalLearned(model: BinaryModel, raw: string, policy: P
 }
 
 /**
- * True when a message search left unanswered, and not barred (clinicalCheckBarred), is declined: the check finds it likely clinical (see
- * CLINICAL_UNANSWERED_THRESHOLD; `model` undefined when the check is off) or an `unanswered` rule of clinical.yml reads
- * a question about a patient that names nothing of the EHR. The caller knows the outcome and the urgency. `respelled`: the message's words after spelling correction, whose EHR-task wording bars
- * it too.
+ * True when a message search left unanswered, and not barred (clinicalCheckBarred), is declined: the check finds it
+ * likely clinical (see CLINICAL_UNANSWERED_THRESHOLD; `model` undefined when the check is off) or an `unanswered` rule of
+ * clinical.yml reads a question about a patient that names nothing of the EHR (intents.ts, asksAboutPatientCare). The
+ * caller knows the outcome and the urgency. `respelled`: the words after spelling correction, whose EHR-task wording
+ * bars it too.
  */
 export function declinesUnanswered(model: BinaryModel | undefined, raw: string, policy: Policy, respelled?: string): boolean {
   if (respelled !== undefined && isEhrTaskWording(respelled, policy)) return false;
   const likely = (model !== undefined && clinicalCheckProbability(model, raw, policy) >= CLINICAL_UNANSWERED_THRESHOLD) || asksAboutPatientCare(raw, policy);
   return likely && !clinicalCheckBarred(raw, policy);
-}
-
-/** clinical.yml's `unanswered` rules: a question about a patient that names nothing of the EHR. */
-export function asksAboutPatientCare(raw: string, policy: Policy): boolean {
-  const text = prepare(raw);
-  return rulesOf(policy, 'clinical', 'unanswered').some((r) => ruleMatches(r, text));
 }
 
 /** One labelled message for the fit. */

@@ -1,7 +1,7 @@
 import type { Article } from './article.js';
 import type { KnowledgeBase } from './knowledge-base.js';
 import { requestsTask, statesFailure } from './focus.js';
-import { prepare } from './intents.js';
+import { namesTheEhr, prepare } from './intents.js';
 import { ruleMatches, rulesOf, type Policy } from './policy.js';
 import { stem, tokenize } from './tokenize.js';
 
@@ -220,8 +220,7 @@ export function soundsClinical(model: ClinicalModel, raw: string, policy: Policy
  * patient) and P(clinical) is below MODEL_TUNING.overruleBelow. The decline is then not made.
  */
 export function overrulesDecline(model: ClinicalModel, raw: string, policy: Policy): boolean {
-  if (!statesFailure(raw, policy) || !rulesOf(policy, 'clinical', 'ehr-named').some((r) => ruleMatches(r, prepare(raw)))) return false;
-  return clinicalProbability(model, raw, policy) < MODEL_TUNING.overruleBelow;
+  return statesFailure(raw, policy) && namesTheEhr(raw, policy) && clinicalProbability(model, raw, policy) < MODEL_TUNING.overruleBelow;
 }
 
 /**

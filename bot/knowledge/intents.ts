@@ -36,6 +36,11 @@ export function namesTheEhr(raw: string, policy: Policy = defaultPolicy()): bool
   return anyRule(policy, 'clinical', 'ehr-named', prepare(raw));
 }
 
+/** clinical.yml's `unanswered` rules: a question about a patient that names nothing of the EHR (declined when search left it unanswered). */
+export function asksAboutPatientCare(raw: string, policy: Policy = defaultPolicy()): boolean {
+  return anyRule(policy, 'clinical', 'unanswered', prepare(raw));
+}
+
 /** True when the message is worded as an EHR task (`ehr-task` rules of clinical.yml): never clinical advice. */
 export function isEhrTaskWording(raw: string, policy: Policy = defaultPolicy()): boolean {
   return anyRule(policy, 'clinical', 'ehr-task', prepare(raw));

@@ -63,11 +63,11 @@ export function checkPolicyExamples(policy: Policy, synonyms: SynonymMap): Examp
     for (const ex of wc.examples.match) if (!wc.test(ex)) fail('clinical', name, ex, 'match example: not in the class');
     for (const ex of wc.examples.nomatch) if (clinicalWordClass(ex, policy)?.join(' ') === wc.terms.join(' ')) fail('clinical', name, ex, 'nomatch example: it is in the class');
   }
+  // A class example as the classifier reads it: one word or two, lower case, split as tokenize() splits.
+  const read = (ex: string) => tokenize(ex).join(' ');
   for (const cf of policy.classFeatures) {
     const name = `class feature ${cf.name}`;
     if (!cf.examples || cf.examples.match.length === 0 || cf.examples.nomatch.length === 0) fail('clinical-examples', name, '', 'needs class_examples with match and nomatch words');
-    // The words as the classifier reads them: one word or two, lower case, split as tokenize() splits.
-    const read = (ex: string) => tokenize(ex).join(' ');
     for (const ex of cf.examples?.match ?? []) if (classOf(read(ex), policy) !== `#${cf.name}`) fail('clinical-examples', name, ex, `match example: not read as #${cf.name}`);
     for (const ex of cf.examples?.nomatch ?? []) if (classOf(read(ex), policy) === `#${cf.name}`) fail('clinical-examples', name, ex, `nomatch example: read as #${cf.name}`);
   }

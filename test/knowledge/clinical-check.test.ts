@@ -5,7 +5,8 @@ import YAML from 'yaml';
 import { expect } from 'chai';
 import { decide } from '../../bot/knowledge/decide.js';
 import { buildKnowledgeBase, type KnowledgeBase } from '../../bot/knowledge/knowledge-base.js';
-import { CLINICAL_UNANSWERED_THRESHOLD, asksAboutPatientCare, clinicalCheckBarred, clinicalCheckFeatures, clinicalCheckProbability, fitClinicalCheck, policyClinicalExamples, soundsClinicalLearned } from '../../bot/knowledge/clinical-check.js';
+import { asksAboutPatientCare } from '../../bot/knowledge/intents.js';
+import { CLINICAL_UNANSWERED_THRESHOLD, clinicalCheckBarred, clinicalCheckFeatures, clinicalCheckProbability, fitClinicalCheck, policyClinicalExamples, soundsClinicalLearned } from '../../bot/knowledge/clinical-check.js';
 import { sameBinaryModel, binaryWeightsText, type BinaryModel } from '../../bot/knowledge/binary-model.js';
 import { loadPolicy } from '../../bot/knowledge/policy.js';
 
