@@ -47,13 +47,16 @@ export function isEhrTaskWording(raw: string, policy: Policy = defaultPolicy()):
 }
 
 /**
- * True when the message asks for a judgement (`judgement` rules: "should I", "how often", "is it ok") about a drug,
- * lab or condition, outside an EHR-task phrasing. Such a message that no clinical rule declined and no article fits
- * well enough to answer is most likely a clinical question: it must not be offered articles to choose from.
+ * True when the message asks for a judgement (`judgement` rules: "should I", "how often", "is it normal") about a
+ * drug, lab or condition, or about something that names nothing of the EHR (`ehr-named`: "is it normal for the line to
+ * flush with no blood return"), outside an EHR-task phrasing. Such a message that no clinical rule declined and no
+ * article fits well enough to answer by the hand-set rules is most likely a clinical question: it must not be answered
+ * on the calibration's word, nor offered articles to choose from.
  */
 export function leansClinical(raw: string, policy: Policy = defaultPolicy()): boolean {
   const text = prepare(raw);
-  return !anyRule(policy, 'clinical', 'ehr-task', text) && anyRule(policy, 'clinical', 'item', text) && anyRule(policy, 'clinical', 'judgement', text);
+  if (anyRule(policy, 'clinical', 'ehr-task', text) || !anyRule(policy, 'clinical', 'judgement', text)) return false;
+  return anyRule(policy, 'clinical', 'item', text) || !anyRule(policy, 'clinical', 'ehr-named', text);
 }
 
 /**
