@@ -35,10 +35,16 @@ describe('knowledge/intents', () => {
       expect(leansClinical('is it ok that the potassium came back like that')).to.equal(true);
     });
 
-    it('is false for an EHR task naming a drug, or a judgement about no clinical item', () => {
+    it('is true for a judgement about something that names nothing of the EHR, clinical item or not', () => {
+      expect(leansClinical('is it normal for the drain to stop putting anything out on day two')).to.equal(true);
+    });
+
+    it('is false for an EHR task naming a drug, a judgement about the EHR, or no judgement at all', () => {
       expect(leansClinical('list of my heparin patients')).to.equal(false);
       expect(leansClinical('how do i chart insulin given late')).to.equal(false);
       expect(leansClinical('should i restart the computer')).to.equal(false);
+      expect(leansClinical('is it normal for the mar to take a minute to load')).to.equal(false);
+      expect(leansClinical('the drain stopped putting anything out on day two')).to.equal(false);
     });
   });
 
