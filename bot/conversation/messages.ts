@@ -11,6 +11,7 @@ export const MESSAGES = {
       ? 'Thanks, noted. Ask me anything about the EHR.'
       : `Thanks, I'll show the ${role} steps first. Ask me anything about the EHR.`,
   roleAsk: 'Which role should I show steps for?',
+  declineAtRisk: 'If your patient is getting worse right now, call the rapid response team or the covering provider now.',
   decline:
     "I can't help with clinical questions like doses, results or treatment decisions: I only know how the EHR works. " +
     'Please check with pharmacy, the covering provider, or your clinical references. If the EHR is getting in the way of ' +

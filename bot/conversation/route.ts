@@ -63,7 +63,7 @@ export class TurnRouter {
         if (decision.urgent) return escalate(this.tickets, turn);
         return this.say.miss(turn);
       case 'decline':
-        return this.say.reply(turn, MESSAGES.decline);
+        return this.say.reply(turn, decision.patientAtRisk ? `${MESSAGES.declineAtRisk} ${MESSAGES.decline}` : MESSAGES.decline);
       case 'smalltalk':
         return this.say.reply(turn, SMALLTALK_REPLIES[decision.smalltalk ?? 'ack']);
       case 'escalate':

@@ -23,8 +23,14 @@ export interface Decision {
   articleId: string | null;
   /** Top article ids (up to 3) for answer and clarify; empty otherwise. */
   candidates: string[];
-  /** A patient is waiting or care is blocked: escalate with priority. */
+  /** A patient is waiting or care is blocked: escalate with priority. Never set on a decline (see patientAtRisk). */
   urgent: boolean;
+  /**
+   * On a decline only: the message sounded urgent (a patient getting worse now). The clinical question is not the help
+   * desk's, so it is not escalated with priority; the reply tells the clinician to call the rapid response team or the
+   * provider now.
+   */
+  patientAtRisk?: boolean;
   /** 0..1: how sure the search is of its best article. */
   confidence: number;
   /** The ranked hits behind the decision (empty for decline / smalltalk). */
@@ -164,9 +170,17 @@ function round(n: number): number {
  * Decides what to do with one message. Pure: no I/O, never throws on user text. A message the urgency rules pass over
  * is still urgent when the learned urgency check (urgency-model.ts) says so and no rule vetoes it (not urgent, not
  * now, over); small talk never is. A message that ends unanswered (no match, or a choice of articles) and not urgent
- * is declined when the learned clinical check finds it likely clinical (clinical-check.ts, declinesUnanswered).
+ * is declined when the learned clinical check finds it likely clinical (clinical-check.ts, declinesUnanswered). A
+ * declined message is never urgent: what sounded urgent in it becomes `patientAtRisk`.
  */
 export function decide(kb: KnowledgeBase, rawText: string, options: DecideOptions = {}): Decision {
+  const decision = decideText(kb, rawText, options);
+  // Urgency is the help desk's priority for care the EHR blocks; a declined clinical question is not theirs.
+  return decision.outcome === 'decline' && decision.urgent ? { ...decision, urgent: false, patientAtRisk: true } : decision;
+}
+
+/** decide() before a declined message's urgency becomes patientAtRisk. */
+function decideText(kb: KnowledgeBase, rawText: string, options: DecideOptions): Decision {
   const full = typeof rawText === 'string' ? rawText : '';
   const truncated = full.length > DECISION_TUNING.maxSearchChars;
   const text = truncated ? cutText(full, DECISION_TUNING.maxSearchChars) : full;

@@ -67,6 +67,13 @@ describe('conversations clinicians have with Elbow', () => {
     expect(JSON.stringify(cardsOf(reply))).not.to.include('"feedback"');
   });
 
+  it('declines a clinical question about a patient getting worse now with a pointer to the rapid response team, not a ticket', async () => {
+    const reply = await say('29:decline-at-risk', 'my patient is seizing and still going, what should i push first');
+    expect(textOf(reply)).to.match(/call the rapid response team or the covering provider now/i);
+    expect(textOf(reply)).to.match(/can't help with clinical questions/i);
+    expect(textOf(reply)).not.to.match(/ticket ELB-/);
+  });
+
   it('treats an urgent message as urgent: article with priority escalation offered in the same reply', async () => {
     const reply = await say('29:urgent', 'the ehr is down on the whole unit and I have a patient waiting');
     const [card] = cardsOf(reply) as Array<{ body: Array<Record<string, unknown>>; actions: Array<Record<string, unknown>> }>;

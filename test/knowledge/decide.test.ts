@@ -130,6 +130,14 @@ describe('conversation/decide', () => {
       expect(decide(kb, 'stat ct images wont load', { role: 'physician' }).urgent).to.equal(true);
     });
 
+    it('never flags a declined clinical question urgent, but says when it sounded like a patient getting worse now', () => {
+      const atRisk = decide(kb, 'my patient is seizing and still going, what should i push first', { role: 'nurse' });
+      expect(atRisk).to.include({ outcome: 'decline', urgent: false, patientAtRisk: true });
+      const calm = decide(kb, 'what dose of heparin should i give for a pt who weighs 80 kg', { role: 'nurse' });
+      expect(calm).to.include({ outcome: 'decline', urgent: false });
+      expect(calm.patientAtRisk).to.equal(undefined);
+    });
+
     it('flags an urgent even when the decision is an escalation', () => {
       const d = decide(kb, 'get me a person now, pt is coding and epic is down');
       expect(d.outcome).to.equal('escalate');
