@@ -29,6 +29,20 @@ export const CLINICAL_FIT: BinaryFit = { minCount: 2, l2: 0.0003, iterations: 30
  */
 export const CLINICAL_UNANSWERED_THRESHOLD = 0.3;
 
+/**
+ * From this probability an everyday off-topic word no longer bars the check: one word with a second meaning ("raise
+ * the ICP", "a flight nurse", "back to soccer practice") is weaker evidence than a check this sure. Over the training
+ * sets no question that was not clinical and named an off-topic word reached 0.6; on blind-73..80 two clinical ones
+ * did (0.75, 0.83). docs/quality.md, "blind-73..80 round".
+ */
+export const CLINICAL_OFF_TOPIC_OVERRIDE = 0.7;
+
+/**
+ * Below the check's own threshold, a message must also give it this many features it has weights for: keyboard mash
+ * ("qwerty zzz 123") sits near the prior on one number feature, and a no-match says more than a decline.
+ */
+export const CLINICAL_UNANSWERED_MIN_FEATURES = 3;
+
 /** The model's features of a text: clinical-model.ts's, word pairs joined by "|" (the file keeps "feature weight" lines). */
 export function clinicalCheckFeatures(text: string, policy: Policy): string[] {
   return [...featuresOf(text, policy)].map((f) => f.replace(/ /g, '|'));
@@ -47,16 +61,19 @@ export function clinicalCheckProbability(model: BinaryModel, text: string, polic
  * With `sure` (the check at its own threshold), a failure or a how-to bars only when the message also names something
  * of the EHR (clinical.yml `ehr-named`): "really anxious and not sleeping" or "how should I position her after a hip
  * replacement" states no EHR problem. Leaving each set out, that declines 13 more of 874 clinical questions for 2 more
- * of 6,142 others; below the threshold (declinesUnanswered) every failure and how-to still bars.
+ * of 6,142 others; below the threshold (declinesUnanswered) every failure and how-to still bars. `probability`: the
+ * check's own, from CLINICAL_OFF_TOPIC_OVERRIDE up an off-topic word no longer bars.
  */
-export function clinicalCheckBarred(raw: string, policy: Policy, sure = false): boolean {
-  if (isEhrTaskWording(raw, policy) || tokenize(raw).some((w) => isOffTopicWord(w, policy))) return true;
+export function clinicalCheckBarred(raw: string, policy: Policy, sure = false, probability = 0): boolean {
+  if (isEhrTaskWording(raw, policy)) return true;
+  if (probability < CLINICAL_OFF_TOPIC_OVERRIDE && tokenize(raw).some((w) => isOffTopicWord(w, policy))) return true;
   return (statesFailure(raw, policy) || requestsTask(raw, policy)) && (!sure || namesTheEhr(raw, policy));
 }
 
 /** True when the learned check declines a message no rule declined (see clinicalCheckBarred). */
 export function soundsClinicalLearned(model: BinaryModel, raw: string, policy: Policy): boolean {
-  return clinicalCheckProbability(model, raw, policy) >= model.threshold && !clinicalCheckBarred(raw, policy, true);
+  const probability = clinicalCheckProbability(model, raw, policy);
+  return probability >= model.threshold && !clinicalCheckBarred(raw, policy, true, probability);
 }
 
 /**
@@ -68,7 +85,10 @@ export function soundsClinicalLearned(model: BinaryModel, raw: string, policy: P
  */
 export function declinesUnanswered(model: BinaryModel | undefined, raw: string, policy: Policy, respelled?: string): boolean {
   if (respelled !== undefined && isEhrTaskWording(respelled, policy)) return false;
-  const likely = (model !== undefined && clinicalCheckProbability(model, raw, policy) >= CLINICAL_UNANSWERED_THRESHOLD) || asksAboutPatientCare(raw, policy);
+  const features = model === undefined ? [] : clinicalCheckFeatures(raw, policy);
+  const weighed = model === undefined ? 0 : features.filter((f) => model.weights[f] !== undefined).length;
+  const learned = model !== undefined && weighed >= CLINICAL_UNANSWERED_MIN_FEATURES && binaryProbability(model, features) >= CLINICAL_UNANSWERED_THRESHOLD;
+  const likely = learned || asksAboutPatientCare(raw, policy);
   return likely && !clinicalCheckBarred(raw, policy);
 }
 

@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { decide } from '../../bot/knowledge/decide.js';
 import { buildKnowledgeBase, type KnowledgeBase } from '../../bot/knowledge/knowledge-base.js';
 import { asksAboutPatientCare } from '../../bot/knowledge/intents.js';
-import { CLINICAL_UNANSWERED_THRESHOLD, clinicalCheckBarred, clinicalCheckFeatures, clinicalCheckProbability, fitClinicalCheck, policyClinicalExamples, soundsClinicalLearned } from '../../bot/knowledge/clinical-check.js';
+import { CLINICAL_OFF_TOPIC_OVERRIDE, CLINICAL_UNANSWERED_THRESHOLD, clinicalCheckBarred, clinicalCheckFeatures, clinicalCheckProbability, fitClinicalCheck, policyClinicalExamples, soundsClinicalLearned } from '../../bot/knowledge/clinical-check.js';
 import { sameBinaryModel, binaryWeightsText, type BinaryModel } from '../../bot/knowledge/binary-model.js';
 import { loadPolicy } from '../../bot/knowledge/policy.js';
 
@@ -59,6 +59,18 @@ describe('knowledge/clinical-check: the learned clinical-advice check', () => {
         expect(soundsClinicalLearned(sure, q, kb.policy), q).to.equal(true);
       }
     });
+
+    it('lets an everyday off-topic word bar a doubtful check, not a sure one', () => {
+      // "raise" is also pay (off-topic.yml): below CLINICAL_OFF_TOPIC_OVERRIDE it bars, from it up it does not.
+      const q = 'his pressure is soft, should we raise the levophed or give more fluid';
+      const p = (bias: number): BinaryModel => ({ bias, threshold: 0.5, weights: {} });
+      expect(clinicalCheckBarred(q, kb.policy, true, 0.6)).to.equal(true);
+      expect(clinicalCheckBarred(q, kb.policy, true, CLINICAL_OFF_TOPIC_OVERRIDE)).to.equal(false);
+      expect(soundsClinicalLearned(p(0.4), q, kb.policy)).to.equal(false); // P ≈ 0.60
+      expect(soundsClinicalLearned(p(1.0), q, kb.policy)).to.equal(true); // P ≈ 0.73
+      // An everyday question the check happens to lean on is still barred below the override.
+      expect(clinicalCheckBarred('an easy crockpot dinner to bring after a 12', kb.policy, true, 0.6)).to.equal(true);
+    });
   });
 
   it('learns from the analysts\' examples too, not only the eval sets, and never from the article sentences', () => {
@@ -78,12 +90,17 @@ describe('knowledge/clinical-check: the learned clinical-advice check', () => {
     });
 
     it('declines from a lower probability only what search left unanswered, never an answer, an off-topic word or a how-to', () => {
-      // A model that gives every message P = 0.4: under the threshold (0.5), over the unanswered one (0.3).
-      const unsure: BinaryModel = { bias: Math.log(0.4 / 0.6), threshold: 0.5, weights: {} };
+      // A model that gives every message P = 0.4: under the threshold (0.5), over the unanswered one (0.3). It knows
+      // (weight 0) every feature of the messages below, so each gives it enough evidence to decide on.
+      const unanswered = 'what is the best way to handle a family member who yells at staff';
+      const known = [unanswered, 'my label printer is not printing', 'is the cafeteria open tonight', 'how do i set up a report of patients on isolation'];
+      const weights = Object.fromEntries(known.flatMap((q) => clinicalCheckFeatures(q, kb.policy)).map((f) => [f, 0]));
+      const unsure: BinaryModel = { bias: Math.log(0.4 / 0.6), threshold: 0.5, weights };
       expect(unsure.bias).to.be.below(0);
       expect(CLINICAL_UNANSWERED_THRESHOLD).to.be.below(0.4);
       const withUnsure: KnowledgeBase = { ...kb, policy: { ...kb.policy, clinicalCheck: unsure } };
-      const unanswered = 'what is the best way to handle a family member who yells at staff';
+      // Keyboard mash gives the model too little it knows (CLINICAL_UNANSWERED_MIN_FEATURES) to be declined.
+      expect(decide(withUnsure, 'qwerty zzz 123', { role: 'nurse' }).outcome).to.equal('no-match');
       expect(decide(kb, unanswered, { role: 'nurse', learnedClinical: false }).outcome).to.equal('no-match');
       expect(decide(withUnsure, unanswered, { role: 'nurse' }).outcome).to.equal('decline');
       expect(decide(withUnsure, unanswered, { role: 'nurse', learnedClinical: false }).outcome).to.equal('no-match');
