@@ -40,7 +40,7 @@ import { knowledgePaths, parseArgs, runMain } from './cli.js';
 
 const pct = (a: number, b: number) => (b === 0 ? '-' : `${((a / b) * 100).toFixed(1)} %`);
 
-runMain(() => {
+runMain(async () => {
   const args = parseArgs(process.argv.slice(2));
   const { knowledgeDir } = knowledgePaths();
   const file = calibrationFile(knowledgeDir);
@@ -56,7 +56,7 @@ runMain(() => {
   }
   const files = evalFiles(knowledgeDir);
   const kb = knowledgeWithoutBrokenFile(knowledgeDir, file, args.flags.has('check'));
-  const { model: articleModel, bySet } = fitArticleModels(articleExamples(kb, files), files);
+  const { model: articleModel, bySet } = await fitArticleModels(articleExamples(kb, files), files);
   const { answers: rows, urgency, clinical } = evalRows(kb, files, bySet);
 
   if (args.flags.has('folds')) {

@@ -11,7 +11,8 @@ import { urgencyVetoed } from './intents.js';
 import { fitUrgencyModel, soundsUrgent, URGENCY_FIT, type UrgencyModel } from './urgency-model.js';
 import { binaryWeightsText, type BinaryModel } from './binary-model.js';
 import { CLINICAL_FIT, fitClinicalCheck, policyClinicalExamples, soundsClinicalLearned } from './clinical-check.js';
-import { ARTICLE_FIT, NO_ARTICLE, articleFeatures, articleWeightsText, fitArticleModel, type ArticleExample, type ArticleModel } from './article-model.js';
+import { ARTICLE_FIT, NO_ARTICLE, articleFeatures, articleWeightsText, type ArticleExample, type ArticleModel } from './article-model.js';
+import { fitArticleModelsInParallel } from './article-fit-worker.js';
 import { readQuery } from './query.js';
 
 /**
@@ -124,15 +125,18 @@ export function articleFolds(files: string[]): Map<string, number> {
   return new Map(files.map((f, i) => [path.basename(f, '.yml'), i % ARTICLE_FOLDS]));
 }
 
-/** The article model on every example, and one per fold fitted without that fold's sets (for evalRows). */
-export function fitArticleModels(examples: LabelledExample[], files: string[]): { model: ArticleModel; bySet: Map<string, ArticleModel> } {
+/**
+ * The article model on every example, and one per fold fitted without that fold's sets (for evalRows); the fits run
+ * side by side in worker threads (article-fit-worker.ts), `threads` at a time (default: one per CPU).
+ */
+export async function fitArticleModels(examples: LabelledExample[], files: string[], threads?: number): Promise<{ model: ArticleModel; bySet: Map<string, ArticleModel> }> {
   const folds = articleFolds(files);
+  const foldCount = Math.min(ARTICLE_FOLDS, files.length);
+  const jobs = Array.from({ length: foldCount }, (_, fold) => examples.filter((e) => e.set === undefined || folds.get(e.set) !== fold));
+  const fitted = await fitArticleModelsInParallel([examples, ...jobs], threads);
   const bySet = new Map<string, ArticleModel>();
-  for (let fold = 0; fold < Math.min(ARTICLE_FOLDS, files.length); fold++) {
-    const model = fitArticleModel(examples.filter((e) => e.set === undefined || folds.get(e.set) !== fold));
-    for (const [set, f] of folds) if (f === fold) bySet.set(set, model);
-  }
-  return { model: fitArticleModel(examples), bySet };
+  for (const [set, f] of folds) bySet.set(set, fitted[1 + f]);
+  return { model: fitted[0], bySet };
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   NO_ARTICLE,
   type ArticleExample,
 } from '../../bot/knowledge/article-model.js';
+import { fitArticleModelsInParallel } from '../../bot/knowledge/article-fit-worker.js';
 import { decide } from '../../bot/knowledge/decide.js';
 import { buildKnowledgeBase, type KnowledgeBase } from '../../bot/knowledge/knowledge-base.js';
 import { normalize } from '../../bot/knowledge/normalize.js';
@@ -31,6 +32,13 @@ describe('knowledge/article-model: the learned article ranking', () => {
     example('labels will not print', 'printing'),
     example('printer out of labels', 'printing'),
   ];
+
+  it('fits the same models in worker threads as on this thread, in the order asked (kb:calibrate fits its folds so)', async function () {
+    this.timeout(30_000);
+    const jobs = [examples, examples.slice(1), examples.slice(0, 4)];
+    const parallel = await fitArticleModelsInParallel(jobs, 2);
+    expect(parallel.map((m) => [m.articles, m.bias, [...m.weights]])).to.deep.equal(jobs.map((j) => fitArticleModel(j)).map((m) => [m.articles, m.bias, [...m.weights]]));
+  });
 
   it('learns which words point to which article, and gives probabilities that sum to 1', () => {
     const model = fitArticleModel(examples);
