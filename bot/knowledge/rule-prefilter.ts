@@ -55,11 +55,29 @@ function requirement(node: AstNode): Requirement {
   }
 }
 
-/** A sequence: each run of plain characters is required whole, as is each part's own requirement; the most selective wins. */
+/**
+ * A sequence: each run of plain characters is required whole, as is each part's own requirement, and so is each window
+ * of neighbouring parts that can only match a few exact strings (" (?:or|vs) " requires " or " or " vs ", far rarer
+ * than "or", which "order" and "for" contain); the most selective wins.
+ */
 function sequence(body: readonly AstNode[]): Requirement {
   const candidates: string[][] = [];
   let run = '';
+  let window: string[] | null = null;
+  const closeWindow = () => {
+    if (window && window.every((w) => w.length > 0)) candidates.push(window);
+    window = null;
+  };
   for (const node of body) {
+    const strings = exactStrings(node);
+    if (strings === null) closeWindow();
+    else {
+      const joined: string[] | null = window === null ? strings : product(window, strings);
+      if (joined === null) {
+        closeWindow();
+        window = strings;
+      } else window = joined;
+    }
     if (node.type === 'value') {
       run += String.fromCodePoint(node.codePoint);
       continue;
@@ -69,10 +87,70 @@ function sequence(body: readonly AstNode[]): Requirement {
     const need = requirement(node);
     if (need !== null) candidates.push(need);
   }
+  closeWindow();
   if (run) candidates.push([run]);
   let best: Requirement = null;
   for (const c of candidates) if (best === null || better(c, best)) best = c;
   return best;
+}
+
+/** Every concatenation of a string of `a` with one of `b`, unless there would be more than MAX_ALTERNATIVES. */
+function product(a: readonly string[], b: readonly string[]): string[] | null {
+  if (a.length * b.length > MAX_ALTERNATIVES) return null;
+  return [...new Set(a.flatMap((x) => b.map((y) => x + y)))];
+}
+
+/**
+ * The few exact strings a part can match (a zero-width assertion matches ""), or null when they are many or unknown:
+ * plain characters, small character sets ("[- ]"), alternations, groups and "?" of those.
+ */
+function exactStrings(node: AstNode): string[] | null {
+  switch (node.type) {
+    case 'value':
+      return [String.fromCodePoint(node.codePoint)];
+    case 'anchor':
+      return [''];
+    case 'characterClass': {
+      if (node.negative || node.body.some((n) => n.type !== 'value')) return null;
+      const chars = node.body.map((n) => String.fromCodePoint((n as { codePoint: number }).codePoint));
+      return chars.length > 0 && chars.length <= MAX_ALTERNATIVES ? [...new Set(chars)] : null;
+    }
+    case 'alternative':
+      return exactSequence(node.body);
+    case 'disjunction': {
+      const all: string[] = [];
+      for (const alt of node.body) {
+        const strings = exactStrings(alt);
+        if (strings === null) return null;
+        all.push(...strings);
+      }
+      const unique = [...new Set(all)];
+      return unique.length <= MAX_ALTERNATIVES ? unique : null;
+    }
+    case 'group':
+      return node.behavior === 'normal' || node.behavior === 'ignore' ? exactSequence(node.body) : null;
+    case 'quantifier': {
+      if (node.max !== undefined && node.min === 1 && node.max === 1) return exactSequence(node.body);
+      if (node.min === 0 && node.max === 1) {
+        const strings = exactSequence(node.body);
+        return strings === null ? null : [...new Set(['', ...strings])];
+      }
+      return null;
+    }
+    default:
+      return null;
+  }
+}
+
+function exactSequence(body: readonly AstNode[]): string[] | null {
+  let strings: string[] | null = [''];
+  for (const node of body) {
+    const next = exactStrings(node);
+    if (next === null) return null;
+    strings = product(strings, next);
+    if (strings === null) return null;
+  }
+  return strings;
 }
 
 /** The candidate whose shortest string is longer (rarer in text) wins; then the one with fewer strings. */

@@ -9,9 +9,17 @@ import { mayMatch, requiredLiterals } from '../../bot/knowledge/rule-prefilter.j
 describe('knowledge/rule-prefilter', () => {
   it('requires the longest plain run of a sequence, or every branch of an alternation', () => {
     expect(requiredLiterals(String.raw`\bhow much\b.{0,30}\b(?:mg|ml)\b`)).to.deep.equal(['how much']);
-    expect(requiredLiterals(String.raw`\b(?:crush|split) it\b`)).to.deep.equal(['crush', 'split']);
+    expect(requiredLiterals(String.raw`\b(?:crush|split) it\b`)).to.deep.equal(['crush it', 'split it']);
     expect(requiredLiterals(String.raw`^(?:hi+|hello|hey)$`)).to.deep.equal(['h', 'hello', 'hey']);
     expect(requiredLiterals(String.raw`(?=.*\bpump\b).*\b(?:alarm|beep)`)).to.deep.equal(['pump']);
+  });
+
+  it('joins neighbouring parts that match only a few exact strings, so a short word is not all it asks for', () => {
+    // "or" alone is in "order" and "for"; " or " is far rarer.
+    expect(requiredLiterals(String.raw`\b(?:wet|dry)\b (?:or|vs\.?) (?:wet|dry)\b`)).to.deep.equal(['wet or wet', 'wet or dry', 'wet vs wet', 'wet vs dry', 'wet vs. wet', 'wet vs. dry', 'dry or wet', 'dry or dry', 'dry vs wet', 'dry vs dry', 'dry vs. wet', 'dry vs. dry']);
+    expect(requiredLiterals(String.raw`\bwet[- ]to[- ]dry\b`)).to.deep.equal(['wet-to-dry', 'wet-to dry', 'wet to-dry', 'wet to dry']);
+    expect(requiredLiterals(String.raw`\w+ (?:or|vs) \w+`)).to.deep.equal([' or ', ' vs ']);
+    expect(mayMatch(requiredLiterals(String.raw`\w+ (?:or|vs) \w+`), 'the order for the floor')).to.equal(false);
   });
 
   it('requires nothing from optional, negated or unknown parts', () => {
