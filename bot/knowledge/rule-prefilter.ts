@@ -69,18 +69,23 @@ function sequence(body: readonly AstNode[]): Requirement {
     window = null;
   };
   for (const node of body) {
+    if (node.type === 'value') {
+      // A plain character extends the window as it extends the run, without building any list.
+      const ch = String.fromCodePoint(node.codePoint);
+      if (window === null) window = [ch];
+      else for (let i = 0; i < window.length; i++) window[i] += ch;
+      run += ch;
+      continue;
+    }
     const strings = exactStrings(node);
     if (strings === null) closeWindow();
     else {
-      const joined: string[] | null = window === null ? strings : product(window, strings);
+      // Copies: the window is extended in place, and exactStrings' lists are shared.
+      const joined: string[] | null = window === null ? [...strings] : product(window, strings);
       if (joined === null) {
         closeWindow();
-        window = strings;
+        window = [...strings];
       } else window = joined;
-    }
-    if (node.type === 'value') {
-      run += String.fromCodePoint(node.codePoint);
-      continue;
     }
     if (run) candidates.push([run]);
     run = '';
@@ -97,14 +102,25 @@ function sequence(body: readonly AstNode[]): Requirement {
 /** Every concatenation of a string of `a` with one of `b`, unless there would be more than MAX_ALTERNATIVES. */
 function product(a: readonly string[], b: readonly string[]): string[] | null {
   if (a.length * b.length > MAX_ALTERNATIVES) return null;
+  if (a.length === 1 && b.length === 1) return [a[0] + b[0]];
   return [...new Set(a.flatMap((x) => b.map((y) => x + y)))];
 }
+
+/** exactStrings per syntax-tree node: sequence() asks again for the parts of the parts it has already read. */
+const exactMemo = new WeakMap<AstNode, string[] | null>();
 
 /**
  * The few exact strings a part can match (a zero-width assertion matches ""), or null when they are many or unknown:
  * plain characters, small character sets ("[- ]"), alternations, groups and "?" of those.
  */
 function exactStrings(node: AstNode): string[] | null {
+  if (node.type === 'value') return [String.fromCodePoint(node.codePoint)];
+  let found = exactMemo.get(node);
+  if (found === undefined) exactMemo.set(node, (found = exactStringsOf(node)));
+  return found;
+}
+
+function exactStringsOf(node: AstNode): string[] | null {
   switch (node.type) {
     case 'value':
       return [String.fromCodePoint(node.codePoint)];
@@ -118,6 +134,8 @@ function exactStrings(node: AstNode): string[] | null {
     case 'alternative':
       return exactSequence(node.body);
     case 'disjunction': {
+      // A whole vocabulary: more alternatives than strings allowed (each gives at least one), so none are read.
+      if (node.body.length > MAX_ALTERNATIVES) return null;
       const all: string[] = [];
       for (const alt of node.body) {
         const strings = exactStrings(alt);
@@ -145,6 +163,11 @@ function exactStrings(node: AstNode): string[] | null {
 function exactSequence(body: readonly AstNode[]): string[] | null {
   let strings: string[] | null = [''];
   for (const node of body) {
+    if (node.type === 'value') {
+      const ch = String.fromCodePoint(node.codePoint);
+      strings = strings.map((x) => x + ch);
+      continue;
+    }
     const next = exactStrings(node);
     if (next === null) return null;
     strings = product(strings, next);
