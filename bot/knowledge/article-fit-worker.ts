@@ -5,9 +5,9 @@
  * main thread would have fitted.
  */
 import os from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { fitArticleModel, type ArticleExample, type ArticleModel } from './article-model.js';
+import { startModuleWorker } from './module-worker.js';
 
 /** An example as it crosses to a worker: the feature map as entries. */
 type WireExample = { features: [string, number][]; article: string };
@@ -22,12 +22,8 @@ const modelFromWire = (m: WireModel): ArticleModel => ({ articles: m.articles, b
 
 /** Fits one model in a worker thread. */
 function fitInWorker(examples: ArticleExample[]): Promise<ArticleModel> {
-  // This very module: .js from dist/, or .ts under tsx, where the worker needs tsx's loader too (see index-worker.ts).
-  const self = fileURLToPath(import.meta.url);
   const request: WorkerRequest = { examples: toWire(examples) };
-  const worker = self.endsWith('.ts')
-    ? new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(import.meta.url)}); })`, { eval: true, workerData: request })
-    : new Worker(self, { workerData: request });
+  const worker = startModuleWorker(import.meta.url, request);
   return new Promise((resolve, reject) => {
     worker.once('message', (reply: WireModel) => {
       resolve(modelFromWire(reply));
@@ -39,8 +35,7 @@ function fitInWorker(examples: ArticleExample[]): Promise<ArticleModel> {
 }
 
 /**
- * Fits one model per example list, at most `threads` at a time (default: the CPUs there are, less one for the main
- * thread's own work when there are many); the models come back in the order of the lists. With one thread, or a
+ * Fits one model per example list, at most `threads` at a time (default: one per CPU); the models come back in the order of the lists. With one thread, or a
  * single list, the fits run on this thread.
  */
 export async function fitArticleModelsInParallel(jobs: ArticleExample[][], threads = Math.max(1, os.availableParallelism())): Promise<ArticleModel[]> {

@@ -127,13 +127,13 @@ export function articleFolds(files: string[]): Map<string, number> {
 
 /**
  * The article model on every example, and one per fold fitted without that fold's sets (for evalRows); the fits run
- * side by side in worker threads (article-fit-worker.ts), `threads` at a time (default: one per CPU).
+ * side by side in worker threads (article-fit-worker.ts), one per CPU.
  */
-export async function fitArticleModels(examples: LabelledExample[], files: string[], threads?: number): Promise<{ model: ArticleModel; bySet: Map<string, ArticleModel> }> {
+export async function fitArticleModels(examples: LabelledExample[], files: string[]): Promise<{ model: ArticleModel; bySet: Map<string, ArticleModel> }> {
   const folds = articleFolds(files);
   const foldCount = Math.min(ARTICLE_FOLDS, files.length);
   const jobs = Array.from({ length: foldCount }, (_, fold) => examples.filter((e) => e.set === undefined || folds.get(e.set) !== fold));
-  const fitted = await fitArticleModelsInParallel([examples, ...jobs], threads);
+  const fitted = await fitArticleModelsInParallel([examples, ...jobs]);
   const bySet = new Map<string, ArticleModel>();
   for (const [set, f] of folds) bySet.set(set, fitted[1 + f]);
   return { model: fitted[0], bySet };

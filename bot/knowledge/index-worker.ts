@@ -4,10 +4,10 @@
  * `indexFile` (best effort, as before) and posts the saved form back (index-file.ts); the main thread only loads it
  * (several times cheaper than building). Validation errors come back as KnowledgeError.
  */
-import { fileURLToPath } from 'node:url';
-import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { buildKnowledgeBase, saveKnowledgeBase, savedFormOf, type SavedKnowledgeBase } from './knowledge-base.js';
 import { KnowledgeError } from './load.js';
+import { startModuleWorker } from './module-worker.js';
 
 interface BuildRequest {
   knowledgeDir: string;
@@ -18,15 +18,7 @@ type BuildReply = { ok: true; data: SavedKnowledgeBase } | { ok: false; message:
 
 /** Builds (and saves) the knowledge base of `knowledgeDir` in a worker thread; resolves with its serialized form. */
 export function buildInWorker(request: BuildRequest): Promise<SavedKnowledgeBase> {
-  // This very module: .js from dist/, or .ts under tsx (npm run dev, tests), where the worker needs tsx's loader too.
-  // (Node 20 does not apply --import loaders to a worker's entry file: register tsx first, then import.)
-  const self = fileURLToPath(import.meta.url);
-  const worker = self.endsWith('.ts')
-    ? new Worker(
-        `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(import.meta.url)}); })`,
-        { eval: true, workerData: request },
-      )
-    : new Worker(self, { workerData: request });
+  const worker = startModuleWorker(import.meta.url, request);
   return new Promise((resolve, reject) => {
     worker.once('message', (reply: BuildReply) => {
       if (reply.ok) resolve(reply.data);

@@ -35,16 +35,8 @@ function requirement(node: AstNode): Requirement {
       return [String.fromCodePoint(node.codePoint)];
     case 'alternative':
       return sequence(node.body);
-    case 'disjunction': {
-      const all: string[] = [];
-      for (const alt of node.body) {
-        const need = requirement(alt);
-        if (need === null) return null;
-        all.push(...need);
-      }
-      const unique = [...new Set(all)];
-      return unique.length <= MAX_ALTERNATIVES ? unique : null;
-    }
+    case 'disjunction':
+      return union(node.body, requirement);
     case 'group':
       // A negative lookaround requires nothing; a positive one, like a group, requires what its body requires.
       return node.behavior === 'negativeLookahead' || node.behavior === 'negativeLookbehind' ? null : sequence(node.body);
@@ -99,6 +91,18 @@ function sequence(body: readonly AstNode[]): Requirement {
   return best;
 }
 
+/** The strings of every alternative (`read` of each), or null when one has none or there are too many. */
+function union(alternatives: readonly AstNode[], read: (node: AstNode) => string[] | null): string[] | null {
+  const all: string[] = [];
+  for (const alt of alternatives) {
+    const strings = read(alt);
+    if (strings === null) return null;
+    all.push(...strings);
+  }
+  const unique = [...new Set(all)];
+  return unique.length <= MAX_ALTERNATIVES ? unique : null;
+}
+
 /** Every concatenation of a string of `a` with one of `b`, unless there would be more than MAX_ALTERNATIVES. */
 function product(a: readonly string[], b: readonly string[]): string[] | null {
   if (a.length * b.length > MAX_ALTERNATIVES) return null;
@@ -122,8 +126,6 @@ function exactStrings(node: AstNode): string[] | null {
 
 function exactStringsOf(node: AstNode): string[] | null {
   switch (node.type) {
-    case 'value':
-      return [String.fromCodePoint(node.codePoint)];
     case 'anchor':
       return [''];
     case 'characterClass': {
@@ -133,22 +135,13 @@ function exactStringsOf(node: AstNode): string[] | null {
     }
     case 'alternative':
       return exactSequence(node.body);
-    case 'disjunction': {
+    case 'disjunction':
       // A whole vocabulary: more alternatives than strings allowed (each gives at least one), so none are read.
-      if (node.body.length > MAX_ALTERNATIVES) return null;
-      const all: string[] = [];
-      for (const alt of node.body) {
-        const strings = exactStrings(alt);
-        if (strings === null) return null;
-        all.push(...strings);
-      }
-      const unique = [...new Set(all)];
-      return unique.length <= MAX_ALTERNATIVES ? unique : null;
-    }
+      return node.body.length > MAX_ALTERNATIVES ? null : union(node.body, exactStrings);
     case 'group':
       return node.behavior === 'normal' || node.behavior === 'ignore' ? exactSequence(node.body) : null;
     case 'quantifier': {
-      if (node.max !== undefined && node.min === 1 && node.max === 1) return exactSequence(node.body);
+      if (node.min === 1 && node.max === 1) return exactSequence(node.body);
       if (node.min === 0 && node.max === 1) {
         const strings = exactSequence(node.body);
         return strings === null ? null : [...new Set(['', ...strings])];
