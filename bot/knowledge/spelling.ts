@@ -15,6 +15,13 @@ import { tokenize } from './tokenize.js';
 /** Shortest word corrected: shorter ones are too often acronyms one letter from another ("pacu" / "pacs"). */
 const MIN_LENGTH = 5;
 
+/**
+ * Shorter words, from this length, are corrected only for two neighbouring letters typed in the wrong order ("scna",
+ * "odrer" is long enough anyway), and only to one knowledge-base word that is also plain English: an acronym one
+ * letter from another stays what it is, while a thumb that hit two keys in the wrong order is the commonest phone typo.
+ */
+const MIN_TRANSPOSED_LENGTH = 4;
+
 let english: Set<string> | undefined;
 
 /** The English word list, read once (about 275,000 words). */
@@ -104,10 +111,20 @@ function correctionOf(speller: Speller, word: string): string | undefined {
   return best?.word;
 }
 
+/** The one English knowledge-base word that `word` becomes when two neighbouring letters are swapped, if exactly one does. */
+function transposedOf(speller: Speller, word: string): string | undefined {
+  const found = new Set<string>();
+  for (let i = 0; i + 1 < word.length; i++) {
+    const swapped = word.slice(0, i) + word[i + 1] + word[i] + word.slice(i + 2);
+    if (swapped !== word && speller.counts.has(swapped) && englishWords().has(swapped)) found.add(swapped);
+  }
+  return found.size === 1 ? [...found][0] : undefined;
+}
+
 /** True for a word spelling correction must leave alone: known, English, filler, everyday, short or not a plain word. */
 function leaveAlone(kb: KnowledgeBase, speller: Speller, word: string): boolean {
   return (
-    word.length < MIN_LENGTH ||
+    word.length < MIN_TRANSPOSED_LENGTH ||
     !/^\p{L}+$/u.test(word) ||
     speller.counts.has(word) ||
     englishWords().has(word) ||
@@ -121,5 +138,8 @@ function leaveAlone(kb: KnowledgeBase, speller: Speller, word: string): boolean 
 /** Replaces each misspelled token by the knowledge base's closest word (tokens as from tokenize()). */
 export function respell(kb: KnowledgeBase, tokens: string[]): string[] {
   const speller = spellerOf(kb);
-  return tokens.map((t) => (leaveAlone(kb, speller, t) ? t : (correctionOf(speller, t) ?? t)));
+  return tokens.map((t) => {
+    if (leaveAlone(kb, speller, t)) return t;
+    return (t.length < MIN_LENGTH ? transposedOf(speller, t) : correctionOf(speller, t)) ?? t;
+  });
 }

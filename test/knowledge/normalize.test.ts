@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import { buildKnowledgeBase, type KnowledgeBase } from '../../bot/knowledge/knowledge-base.js';
 import { normalize } from '../../bot/knowledge/normalize.js';
 import { search } from '../../bot/knowledge/search.js';
+import { respell } from '../../bot/knowledge/spelling.js';
 import { applySynonyms, buildSynonymMap } from '../../bot/knowledge/synonyms.js';
 
 /** All search terms of a normalized query, flattened. */
@@ -80,6 +81,12 @@ describe('knowledge/normalize', () => {
     expect(topHit(kb, 'pasword resset')).to.equal('password-reset');
     expect(topHit(kb, 'flowhseet row')).to.equal('flowsheet-row-missing');
     expect(topHit(kb, 'perscription didnt reach the pharmacy')).to.equal('eprescription-pharmacy-failed');
+  });
+
+  it('corrects a four-letter word only for two swapped neighbouring letters, and leaves short acronyms alone', () => {
+    expect(respell(kb, ['scna', 'lsit', 'unti'])).to.deep.equal(['scan', 'list', 'unit']);
+    // One letter off (not a swap) and four letters long: too often another acronym ("pacu" / "pacs").
+    expect(respell(kb, ['pacz', 'lust'])).to.deep.equal(['pacz', 'lust']);
   });
 
   it('caps the number of groups so huge messages stay cheap', () => {
