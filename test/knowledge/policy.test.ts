@@ -29,7 +29,7 @@ describe('knowledge/policy', () => {
   it('names the file, rule and example when an example disagrees', () => {
     const dir = copyKnowledge();
     const file = path.join(dir, 'policy', 'urgency.yml');
-    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('nomatch: [how do i place a stat lab order]', 'nomatch: [need this stat]'));
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('nomatch: [how do i place a stat lab order', 'nomatch: [need this stat'));
     const failures = checkPolicyExamples(loadPolicy(path.join(dir, 'policy')), loadSynonyms(path.join(dir, 'synonyms.yml')));
     expect(failures).to.have.length(1);
     expect(failures[0]).to.include({ file: 'urgency', rule: 'stat', example: 'need this stat' });
