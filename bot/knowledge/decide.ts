@@ -1,5 +1,5 @@
 import type { AskerRole } from './article.js';
-import { asksForPerson, describesCurrentProblem, isClinicalQuestion, isEhrTaskWording, leansClinical, smalltalkKind, urgencyOf, urgencyVetoed, type SmalltalkKind } from './intents.js';
+import { asksForPerson, describesCurrentProblem, isClinicalQuestion, isEhrTaskWording, leansClinical, namesTheEhr, smalltalkKind, urgencyOf, urgencyVetoed, type SmalltalkKind } from './intents.js';
 import { soundsUrgent } from './urgency-model.js';
 import type { KnowledgeBase } from './knowledge-base.js';
 import { isOffTopicWord } from './normalize.js';
@@ -241,7 +241,10 @@ function decideByRules(kb: KnowledgeBase, text: string, truncated: boolean, opti
   // A typo in the EHR verb ("how do I documnet the g tube teaching") hides an EHR task from the rules: the respelled
   // words are read as well, and an EHR-task wording there is never declined.
   const ehrTaskRespelled = correctedText !== undefined && isEhrTaskWording(correctedText, kb.policy);
-  if (!ehrTaskRespelled && isClinicalQuestion(text, kb.policy) && !overrulesDecline(clinicalModelOf(kb), text, kb.policy)) return { ...base, outcome: 'decline' };
+  // Care blocked now by a failure of something the EHR names ("septic, lactate of 4, and the antibiotic still isn't on
+  // my MAR"): the clinical words are the scene and the failure is the question; the nurse needs its fix, not a decline.
+  const blockedByEhr = urgent && statesFailure(text, kb.policy) && namesTheEhr(text, kb.policy);
+  if (!ehrTaskRespelled && !blockedByEhr && isClinicalQuestion(text, kb.policy) && !overrulesDecline(clinicalModelOf(kb), text, kb.policy)) return { ...base, outcome: 'decline' };
   const smalltalk = smalltalkKind(text, kb.policy);
   if (smalltalk) return { ...base, outcome: 'smalltalk', smalltalk };
   // A clinical question worded in a way no rule foresaw: the learned check (clinical-model.ts) declines it too.

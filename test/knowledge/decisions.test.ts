@@ -25,6 +25,16 @@ describe('knowledge: decisions on the real articles', () => {
     }
   });
 
+  it('helps with an EHR failure that blocks care now, although clinical words set the scene; the same words asked as a judgement are declined', () => {
+    // Not a training question: clinical words (a condition, a lab value, a drug) around a failure of the MAR.
+    const blocked = decide(kb, 'septic with a lactate of 5 and his first dose of zosyn still is not on my mar, he has been waiting on it for an hour', { role: 'nurse' });
+    expect(blocked.outcome).to.equal('answer');
+    expect(blocked.articleId).to.equal('med-not-on-mar');
+    expect(blocked.urgent).to.equal(true);
+    const judgement = decide(kb, 'septic with a lactate of 5, how much zosyn should he get and how fast', { role: 'nurse' });
+    expect(judgement.outcome).to.equal('decline');
+  });
+
   it('answers with the downtime article when a product is down for everyone', () => {
     const d = decide(kb, 'firstnet is down for all of us', { role: 'physician' });
     expect(d.articleId).to.equal('ehr-downtime');
