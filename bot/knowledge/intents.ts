@@ -124,9 +124,34 @@ export type SmalltalkKind = 'greeting' | 'thanks' | 'bye' | 'about' | 'howareyou
 
 const SMALLTALK_KINDS = new Set<string>(['greeting', 'thanks', 'bye', 'about', 'howareyou', 'ack', 'vent']);
 
-/** Classifies a whole message as small talk, or returns null when it carries a question. */
+/** Small-talk kinds from the most to the least telling: a message of several small-talk parts is answered as its first. */
+const SMALLTALK_PRIORITY: SmalltalkKind[] = ['thanks', 'bye', 'about', 'howareyou', 'greeting', 'vent', 'ack'];
+
+/**
+ * Classifies a whole message as small talk, or returns null when it carries a question. A message no rule reads whole
+ * is split at smalltalk.yml's `part-break` rules ("ugh what a day. anyway good morning"): when every part is small talk,
+ * the message is, answered as its most telling kind (SMALLTALK_PRIORITY); one part that is not ("thanks, but it still
+ * won't print") keeps it a question.
+ */
 export function smalltalkKind(raw: string, policy: Policy = defaultPolicy()): SmalltalkKind | null {
-  const text = prepare(raw).replace(/[!?.,]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const prepared = prepare(raw);
+  const whole = smalltalkOfPart(prepared, policy);
+  if (whole || prepared.length > 80) return whole;
+  let parts = [prepared];
+  for (const rule of rulesOf(policy, 'smalltalk', 'part-break')) {
+    const splitter = new RegExp(rule.regex.source, 'g');
+    parts = parts.flatMap((p) => p.split(splitter));
+  }
+  parts = parts.map((p) => p.trim()).filter((p) => p.length > 0);
+  if (parts.length < 2) return null;
+  const kinds = parts.map((p) => smalltalkOfPart(p, policy));
+  if (kinds.some((k) => k === null)) return null;
+  return SMALLTALK_PRIORITY.find((k) => kinds.includes(k)) ?? null;
+}
+
+/** The small-talk rule one prepared text matches whole (punctuation dropped), or null. */
+function smalltalkOfPart(prepared: string, policy: Policy): SmalltalkKind | null {
+  const text = prepared.replace(/[!?.,]+/g, ' ').replace(/\s+/g, ' ').trim();
   if (!text || text.length > 80) return null;
   for (const rule of policy.rules.get('smalltalk') ?? []) {
     if (SMALLTALK_KINDS.has(rule.kind) && ruleMatches(rule, text)) return rule.kind as SmalltalkKind;

@@ -24,14 +24,15 @@ const KIND_ROLE: Record<string, 'positive' | 'exception' | 'part'> = {
   person: 'positive', 'not-person': 'exception',
   urgent: 'positive', 'system-risk': 'positive', 'not-now': 'exception', over: 'exception', 'not-urgent': 'exception', 'problem-now': 'part',
   failure: 'positive', question: 'positive', 'clause-break': 'part', 'task-request': 'part',
-  greeting: 'positive', thanks: 'positive', bye: 'positive', about: 'positive', howareyou: 'positive', ack: 'positive', vent: 'positive',
+  greeting: 'positive', thanks: 'positive', bye: 'positive', about: 'positive', howareyou: 'positive', ack: 'positive', vent: 'positive', 'part-break': 'positive',
 };
 
 function classifier(file: string, rule: PolicyRule, policy: Policy): ((text: string) => boolean) | undefined {
   if (file === 'clinical') return (t) => isClinicalQuestion(t, policy);
   if (file === 'escalate') return (t) => asksForPerson(t, policy);
   if (file === 'urgency') return (t) => isUrgent(t, policy);
-  if (file === 'smalltalk') return (t) => smalltalkKind(t, policy) === rule.kind;
+  // A part break's examples are whole messages: small talk made of parts, or a question that only starts as small talk.
+  if (file === 'smalltalk') return rule.kind === 'part-break' ? (t) => smalltalkKind(t, policy) !== null : (t) => smalltalkKind(t, policy) === rule.kind;
   if (file === 'focus') return (t) => isProblemClause(t, policy);
   return undefined;
 }
@@ -49,12 +50,12 @@ export function checkPolicyExamples(policy: Policy, synonyms: SynonymMap): Examp
         continue;
       }
       for (const ex of rule.examples.match) {
-        if (!ruleMatches(rule, smalltalkText(file, ex))) fail(file, rule.id, ex, 'match example: the rule does not match it');
+        if (!ruleMatches(rule, smalltalkText(file, rule, ex))) fail(file, rule.id, ex, 'match example: the rule does not match it');
         else if (role === 'positive' && !says(ex)) fail(file, rule.id, ex, `match example: the classifier does not say ${rule.kind}`);
         else if (role === 'exception' && says(ex)) fail(file, rule.id, ex, 'match example: an exception, yet the classifier still says yes');
       }
       for (const ex of rule.examples.nomatch) {
-        if (role === 'positive' ? says(ex) : ruleMatches(rule, smalltalkText(file, ex))) fail(file, rule.id, ex, 'nomatch example: it matches');
+        if (role === 'positive' ? says(ex) : ruleMatches(rule, smalltalkText(file, rule, ex))) fail(file, rule.id, ex, 'nomatch example: it matches');
       }
     }
   }
@@ -85,7 +86,8 @@ export function checkPolicyExamples(policy: Policy, synonyms: SynonymMap): Examp
 }
 
 /** Small-talk rules match whole messages with punctuation dropped, as smalltalkKind prepares them. */
-function smalltalkText(file: string, text: string): string {
+function smalltalkText(file: string, rule: PolicyRule, text: string): string {
   const prepared = prepare(text);
-  return file === 'smalltalk' ? prepared.replace(/[!?.,]+/g, ' ').replace(/\s+/g, ' ').trim() : prepared;
+  // Small-talk rules read the text without punctuation; a part break is where the punctuation is.
+  return file === 'smalltalk' && rule.kind !== 'part-break' ? prepared.replace(/[!?.,]+/g, ' ').replace(/\s+/g, ' ').trim() : prepared;
 }

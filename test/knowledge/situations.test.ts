@@ -134,6 +134,15 @@ describe('knowledge/situations (policy rules from the blind-6 tuning)', () => {
     expect(isUrgent('what does stat mean on an imaging order')).to.equal(false);
   });
 
+  it('reads a message made only of small-talk parts as small talk, answered as its most telling part', () => {
+    expect(smalltalkKind('brutal week. anyway hello there')).to.equal('greeting');
+    expect(smalltalkKind('ok, crazy night. thank you anyway')).to.equal('thanks');
+    expect(smalltalkKind('hey, busy shift huh')).to.equal('vent');
+    // One part that is a question keeps the whole a question.
+    expect(smalltalkKind('rough night. thanks, but the wristband printer is still jammed')).to.equal(null);
+    expect(smalltalkKind('morning. the census list is blank')).to.equal(null);
+  });
+
   it('treats venting as small talk and a request to the EHR team as an escalation', () => {
     expect(smalltalkKind('ugh this weekend has been endless')).to.equal('vent');
     expect(smalltalkKind('night shift cant see the day shift notes')).to.equal(null);
