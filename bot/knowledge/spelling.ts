@@ -39,6 +39,8 @@ interface Speller {
   counts: Map<string, number>;
   /** A word with one letter deleted -> the dictionary words it comes from. */
   deletes: Map<string, string[]>;
+  /** Every pair of neighbouring words in the articles ("wont sign"), for real words typed in place of another. */
+  pairs: Set<string>;
 }
 
 const spellers = new WeakMap<KnowledgeBase, Speller>();
@@ -47,10 +49,18 @@ function spellerOf(kb: KnowledgeBase): Speller {
   let speller = spellers.get(kb);
   if (speller) return speller;
   const counts = new Map<string, number>();
+  const pairs = new Set<string>();
   const add = (text: string) => {
     for (const t of tokenize(text)) if (/^\p{L}+$/u.test(t)) counts.set(t, (counts.get(t) ?? 0) + 1);
   };
-  for (const a of kb.articles) [a.title, ...a.questions, ...a.tags, a.body].forEach(add);
+  const addPairs = (text: string) => {
+    const tokens = tokenize(text);
+    for (let i = 1; i < tokens.length; i++) pairs.add(`${tokens[i - 1]} ${tokens[i]}`);
+  };
+  for (const a of kb.articles) {
+    [a.title, ...a.questions, ...a.tags, a.body].forEach(add);
+    [a.title, ...a.questions].forEach(addPairs);
+  }
   for (const rules of kb.synonyms.byFirstToken.values()) for (const r of rules) add([...r.phrase, ...r.expansion].join(' '));
   add([...kb.policy.vocabularyWords].join(' '));
   const deletes = new Map<string, string[]>();
@@ -62,7 +72,7 @@ function spellerOf(kb: KnowledgeBase): Speller {
       else deletes.set(d, [word]);
     }
   }
-  speller = { counts, deletes };
+  speller = { counts, deletes, pairs };
   spellers.set(kb, speller);
   return speller;
 }
@@ -135,11 +145,31 @@ function leaveAlone(kb: KnowledgeBase, speller: Speller, word: string): boolean 
   );
 }
 
+/**
+ * A real English word the articles never use, typed for one they do by swapping two neighbouring letters ("the order
+ * wont sing"): corrected only when the article word it becomes stands next to the same neighbour in an article's
+ * title or questions ("wont sign"), so an English word is changed on the knowledge base's evidence, never on its own.
+ */
+function realWordSwap(kb: KnowledgeBase, speller: Speller, tokens: string[], i: number): string | undefined {
+  const word = tokens[i];
+  if (word.length < MIN_TRANSPOSED_LENGTH || !/^\p{L}+$/u.test(word) || speller.counts.has(word) || !englishWords().has(word)) return undefined;
+  if (kb.policy.vocabularyWords.has(word) || kb.policy.filler.has(word) || kb.policy.offTopic.has(word)) return undefined;
+  const found = new Set<string>();
+  for (let k = 0; k + 1 < word.length; k++) {
+    const swapped = word.slice(0, k) + word[k + 1] + word[k] + word.slice(k + 2);
+    if (swapped === word || !speller.counts.has(swapped)) continue;
+    const before = i > 0 && speller.pairs.has(`${tokens[i - 1]} ${swapped}`);
+    const after = i + 1 < tokens.length && speller.pairs.has(`${swapped} ${tokens[i + 1]}`);
+    if (before || after) found.add(swapped);
+  }
+  return found.size === 1 ? [...found][0] : undefined;
+}
+
 /** Replaces each misspelled token by the knowledge base's closest word (tokens as from tokenize()). */
 export function respell(kb: KnowledgeBase, tokens: string[]): string[] {
   const speller = spellerOf(kb);
-  return tokens.map((t) => {
-    if (leaveAlone(kb, speller, t)) return t;
+  return tokens.map((t, i) => {
+    if (leaveAlone(kb, speller, t)) return realWordSwap(kb, speller, tokens, i) ?? t;
     return (t.length < MIN_LENGTH ? transposedOf(speller, t) : correctionOf(speller, t)) ?? t;
   });
 }

@@ -89,6 +89,13 @@ describe('knowledge/normalize', () => {
     expect(respell(kb, ['pacz', 'lust'])).to.deep.equal(['pacz', 'lust']);
   });
 
+  it('corrects a real word typed for an article word only where an article has that word beside the same neighbour', () => {
+    // "wont sign" stands in an article's questions; "sing" is English but no article word.
+    expect(respell(kb, ['order', 'wont', 'sing'])).to.deep.equal(['order', 'wont', 'sign']);
+    // Without that neighbour the English word stays what it is.
+    expect(respell(kb, ['we', 'sing', 'carols'])).to.deep.equal(['we', 'sing', 'carols']);
+  });
+
   it('caps the number of groups so huge messages stay cheap', () => {
     const q = normalize(Array.from({ length: 300 }, (_, i) => `word${i}`).join(' '), kb.synonyms);
     expect(q.groups.length).to.equal(40);
