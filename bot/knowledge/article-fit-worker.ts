@@ -6,6 +6,7 @@
  */
 import os from 'node:os';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { mapWithLimit } from '../concurrency.js';
 import { fitArticleModel, type ArticleExample, type ArticleModel } from './article-model.js';
 import { startModuleWorker } from './module-worker.js';
 
@@ -40,16 +41,7 @@ function fitInWorker(examples: ArticleExample[]): Promise<ArticleModel> {
  */
 export async function fitArticleModelsInParallel(jobs: ArticleExample[][], threads = Math.max(1, os.availableParallelism())): Promise<ArticleModel[]> {
   if (threads <= 1 || jobs.length <= 1) return jobs.map((examples) => fitArticleModel(examples));
-  const models: ArticleModel[] = new Array(jobs.length);
-  let next = 0;
-  const lane = async () => {
-    while (next < jobs.length) {
-      const i = next++;
-      models[i] = await fitInWorker(jobs[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(threads, jobs.length) }, lane));
-  return models;
+  return mapWithLimit(jobs, threads, fitInWorker);
 }
 
 if (!isMainThread && parentPort && (workerData as WorkerRequest | undefined)?.examples) {

@@ -243,7 +243,8 @@ function decideByRules(kb: KnowledgeBase, text: string, truncated: boolean, opti
   const ehrTaskRespelled = correctedText !== undefined && isEhrTaskWording(correctedText, kb.policy);
   // Care blocked now by a failure of something the EHR names ("septic, lactate of 4, and the antibiotic still isn't on
   // my MAR"): the clinical words are the scene and the failure is the question; the nurse needs its fix, not a decline.
-  const blockedByEhr = urgent && statesFailure(text, kb.policy) && namesTheEhr(text, kb.policy);
+  const failure = statesFailure(text, kb.policy);
+  const blockedByEhr = urgent && failure && namesTheEhr(text, kb.policy);
   if (!ehrTaskRespelled && !blockedByEhr && isClinicalQuestion(text, kb.policy) && !overrulesDecline(clinicalModelOf(kb), text, kb.policy)) return { ...base, outcome: 'decline' };
   const smalltalk = smalltalkKind(text, kb.policy);
   if (smalltalk) return { ...base, outcome: 'smalltalk', smalltalk };
@@ -258,7 +259,6 @@ function decideByRules(kb: KnowledgeBase, text: string, truncated: boolean, opti
   const meaningful = query.tokens.some((t) => t.replace(/[^\p{L}\p{N}]/gu, '').length >= 2);
   // A story (many words, one clause stating the problem) with a clear first candidate is answered, not asked about.
   const storyLike = isStory(query);
-  const failure = statesFailure(text, kb.policy);
   // Everyday words ("parking", "paycheck") say the message is not about the EHR, however far one article leads.
   const offTopic = query.tokens.some((t) => isOffTopicWord(t, kb.policy));
   const ruled = ruleDecision();

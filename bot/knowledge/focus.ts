@@ -1,5 +1,5 @@
 import { prepare } from './intents.js';
-import { ruleMatches, rulesOf, type Policy } from './policy.js';
+import { ruleMatches, rulesOf, splitAtRules, type Policy } from './policy.js';
 import { tokenize } from './tokenize.js';
 
 /**
@@ -11,12 +11,7 @@ import { tokenize } from './tokenize.js';
 
 /** The message split into clauses at the policy's clause breaks (punctuation, joining words). */
 export function clausesOf(raw: string, policy: Policy): string[] {
-  let clauses = [prepare(raw)];
-  for (const rule of rulesOf(policy, 'focus', 'clause-break')) {
-    const splitter = new RegExp(rule.regex.source, 'g');
-    clauses = clauses.flatMap((c) => c.split(splitter));
-  }
-  return clauses.map((c) => c.trim()).filter((c) => c.length > 0);
+  return splitAtRules(prepare(raw), rulesOf(policy, 'focus', 'clause-break'));
 }
 
 /** True when one clause states a failure, a complaint or the question (a `failure` or `question` rule of focus.yml). */

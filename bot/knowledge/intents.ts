@@ -1,4 +1,4 @@
-import { defaultPolicy, ruleMatches, rulesOf, type Policy } from './policy.js';
+import { defaultPolicy, ruleMatches, rulesOf, splitAtRules, type Policy } from './policy.js';
 import { cleanText } from './tokenize.js';
 
 /**
@@ -137,12 +137,7 @@ export function smalltalkKind(raw: string, policy: Policy = defaultPolicy()): Sm
   const prepared = prepare(raw);
   const whole = smalltalkOfPart(prepared, policy);
   if (whole || prepared.length > 80) return whole;
-  let parts = [prepared];
-  for (const rule of rulesOf(policy, 'smalltalk', 'part-break')) {
-    const splitter = new RegExp(rule.regex.source, 'g');
-    parts = parts.flatMap((p) => p.split(splitter));
-  }
-  parts = parts.map((p) => p.trim()).filter((p) => p.length > 0);
+  const parts = splitAtRules(prepared, rulesOf(policy, 'smalltalk', 'part-break'));
   if (parts.length < 2) return null;
   const kinds = parts.map((p) => smalltalkOfPart(p, policy));
   if (kinds.some((k) => k === null)) return null;

@@ -183,6 +183,20 @@ export function rulesOf(policy: Policy, file: string, kind: string): PolicyRule[
 
 const byKind = new WeakMap<Policy, Map<string, PolicyRule[]>>();
 
+/** Each splitting rule's pattern with the global flag, compiled once per rule (asked for on every message). */
+const splitters = new WeakMap<PolicyRule, RegExp>();
+
+/** `text` cut at every match of each rule in turn (focus.yml clause breaks, smalltalk.yml part breaks), pieces trimmed, empty ones dropped. */
+export function splitAtRules(text: string, rules: readonly PolicyRule[]): string[] {
+  let pieces = [text];
+  for (const rule of rules) {
+    let splitter = splitters.get(rule);
+    if (!splitter) splitters.set(rule, (splitter = new RegExp(rule.regex.source, 'g')));
+    pieces = pieces.flatMap((p) => p.split(splitter));
+  }
+  return pieces.map((p) => p.trim()).filter((p) => p.length > 0);
+}
+
 /** The policy files of a directory, sorted. */
 export function policyFiles(dir: string): string[] {
   return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.yml')).sort().map((f) => path.join(dir, f)) : [];

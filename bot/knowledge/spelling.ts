@@ -121,27 +121,36 @@ function correctionOf(speller: Speller, word: string): string | undefined {
   return best?.word;
 }
 
-/** The one English knowledge-base word that `word` becomes when two neighbouring letters are swapped, if exactly one does. */
-function transposedOf(speller: Speller, word: string): string | undefined {
-  const found = new Set<string>();
+/** Every other word `word` becomes when two neighbouring letters are swapped ("scna" -> "csna", "snca", "scan"). */
+function swapsOf(word: string): string[] {
+  const swaps: string[] = [];
   for (let i = 0; i + 1 < word.length; i++) {
     const swapped = word.slice(0, i) + word[i + 1] + word[i] + word.slice(i + 2);
-    if (swapped !== word && speller.counts.has(swapped) && englishWords().has(swapped)) found.add(swapped);
+    if (swapped !== word) swaps.push(swapped);
   }
+  return swaps;
+}
+
+/** The one swap of `word` (swapsOf) that `accept` takes, when exactly one is. */
+function onlySwap(word: string, accept: (swapped: string) => boolean): string | undefined {
+  const found = new Set(swapsOf(word).filter(accept));
   return found.size === 1 ? [...found][0] : undefined;
 }
 
-/** True for a word spelling correction must leave alone: known, English, filler, everyday, short or not a plain word. */
-function leaveAlone(kb: KnowledgeBase, speller: Speller, word: string): boolean {
+/**
+ * True for a word spelling correction may look at: a plain word of four letters or more that the knowledge base does
+ * not know and that no vocabulary, filler, everyday or stop-word list holds. English words among them are changed only
+ * on an article's evidence (realWordSwap), the rest by edit distance.
+ */
+function unknownWord(kb: KnowledgeBase, speller: Speller, word: string): boolean {
   return (
-    word.length < MIN_TRANSPOSED_LENGTH ||
-    !/^\p{L}+$/u.test(word) ||
-    speller.counts.has(word) ||
-    englishWords().has(word) ||
-    kb.policy.vocabularyWords.has(word) ||
-    kb.policy.filler.has(word) ||
-    kb.policy.offTopic.has(word) ||
-    (lunr.stopWordFilter(word as unknown as lunr.Token) as unknown) === undefined
+    word.length >= MIN_TRANSPOSED_LENGTH &&
+    /^\p{L}+$/u.test(word) &&
+    !speller.counts.has(word) &&
+    !kb.policy.vocabularyWords.has(word) &&
+    !kb.policy.filler.has(word) &&
+    !kb.policy.offTopic.has(word) &&
+    (lunr.stopWordFilter(word as unknown as lunr.Token) as unknown) !== undefined
   );
 }
 
@@ -150,26 +159,21 @@ function leaveAlone(kb: KnowledgeBase, speller: Speller, word: string): boolean 
  * wont sing"): corrected only when the article word it becomes stands next to the same neighbour in an article's
  * title or questions ("wont sign"), so an English word is changed on the knowledge base's evidence, never on its own.
  */
-function realWordSwap(kb: KnowledgeBase, speller: Speller, tokens: string[], i: number): string | undefined {
-  const word = tokens[i];
-  if (word.length < MIN_TRANSPOSED_LENGTH || !/^\p{L}+$/u.test(word) || speller.counts.has(word) || !englishWords().has(word)) return undefined;
-  if (kb.policy.vocabularyWords.has(word) || kb.policy.filler.has(word) || kb.policy.offTopic.has(word)) return undefined;
-  const found = new Set<string>();
-  for (let k = 0; k + 1 < word.length; k++) {
-    const swapped = word.slice(0, k) + word[k + 1] + word[k] + word.slice(k + 2);
-    if (swapped === word || !speller.counts.has(swapped)) continue;
-    const before = i > 0 && speller.pairs.has(`${tokens[i - 1]} ${swapped}`);
-    const after = i + 1 < tokens.length && speller.pairs.has(`${swapped} ${tokens[i + 1]}`);
-    if (before || after) found.add(swapped);
-  }
-  return found.size === 1 ? [...found][0] : undefined;
+function realWordSwap(speller: Speller, tokens: string[], i: number): string | undefined {
+  return onlySwap(tokens[i], (swapped) =>
+    speller.counts.has(swapped) &&
+    ((i > 0 && speller.pairs.has(`${tokens[i - 1]} ${swapped}`)) || (i + 1 < tokens.length && speller.pairs.has(`${swapped} ${tokens[i + 1]}`))),
+  );
 }
 
 /** Replaces each misspelled token by the knowledge base's closest word (tokens as from tokenize()). */
 export function respell(kb: KnowledgeBase, tokens: string[]): string[] {
   const speller = spellerOf(kb);
   return tokens.map((t, i) => {
-    if (leaveAlone(kb, speller, t)) return realWordSwap(kb, speller, tokens, i) ?? t;
-    return (t.length < MIN_LENGTH ? transposedOf(speller, t) : correctionOf(speller, t)) ?? t;
+    if (!unknownWord(kb, speller, t)) return t;
+    if (englishWords().has(t)) return realWordSwap(speller, tokens, i) ?? t;
+    // Four letters: only two swapped neighbours, and only to a plain English word (not another acronym).
+    const corrected = t.length < MIN_LENGTH ? onlySwap(t, (w) => speller.counts.has(w) && englishWords().has(w)) : correctionOf(speller, t);
+    return corrected ?? t;
   });
 }

@@ -5,6 +5,7 @@
  */
 import autocannon from 'autocannon';
 import type { EvalCase } from '../../bot/knowledge/eval.js';
+import { mapWithLimit } from '../../bot/concurrency.js';
 import { round } from './stats.js';
 
 /** Golden-set expectations kept in the load mix: Q&A turns. Escalations and urgent questions open tickets, so they stay out. */
@@ -43,20 +44,14 @@ export function loadBodies(questions: string[], users: number, count: number): s
 
 /** Every pool user picks a role first (as real users do on first contact), which also warms up the server. */
 export async function introduceUsers(url: string, users: number, concurrency = 10): Promise<number> {
-  let next = 0;
-  let failures = 0;
   const roles = ['nurse', 'physician', 'other'];
-  const worker = async () => {
-    while (next < users) {
-      const user = next++;
-      const body = JSON.stringify(benchActivity(user, -1, { value: { action: 'role', role: roles[user % roles.length] } }));
-      const res = await fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-      await res.arrayBuffer();
-      if (res.status !== 200) failures++;
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  return failures;
+  const statuses = await mapWithLimit(Array.from({ length: users }, (_, user) => user), concurrency, async (user) => {
+    const body = JSON.stringify(benchActivity(user, -1, { value: { action: 'role', role: roles[user % roles.length] } }));
+    const res = await fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    await res.arrayBuffer();
+    return res.status;
+  });
+  return statuses.filter((status) => status !== 200).length;
 }
 
 /** Throughput and latency of one load run. */

@@ -7,7 +7,7 @@ import ts from 'typescript';
  * the side-by-side parts of one layer (conversation, escalation, analytics) share only types; notices composes them.
  */
 const LAYERS: ReadonlyArray<{ name: string; parts: string[] }> = [
-  { name: 'base', parts: ['config.ts', 'context.ts', 'text.ts', 'timeout.ts', 'adaptive-card.ts', 'secrets.ts'] },
+  { name: 'base', parts: ['config.ts', 'context.ts', 'text.ts', 'timeout.ts', 'concurrency.ts', 'adaptive-card.ts', 'secrets.ts'] },
   { name: 'infrastructure', parts: ['logger.ts', 'store', 'privacy'] },
   { name: 'knowledge', parts: ['knowledge'] },
   { name: 'features', parts: ['conversation', 'escalation', 'analytics'] },

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { expect } from 'chai';
 import { readEvalCases } from '../../bot/knowledge/eval.js';
+import { mapWithLimit } from '../../bot/concurrency.js';
 import { loadBodies, loadQuestions } from '../../scripts/bench/load.js';
 import { startTestApp, teamsMessage, type TestApp } from '../helpers/app.js';
 import { WebhookReceiver } from '../escalation/receiver.js';
@@ -25,16 +26,11 @@ async function checkedAfter(app: TestApp, moment: Date): Promise<void> {
 
 /** Sends bodies with a few requests in flight, like a small load. */
 async function sendAll(app: TestApp, bodies: string[], concurrency = 4): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < bodies.length) {
-      const body = bodies[next++]!;
-      const res = await fetch(`${app.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-      expect(res.status).to.equal(200);
-      await res.arrayBuffer();
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  await mapWithLimit(bodies, concurrency, async (body) => {
+    const res = await fetch(`${app.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    expect(res.status).to.equal(200);
+    await res.arrayBuffer();
+  });
 }
 
 const SCANNER = [

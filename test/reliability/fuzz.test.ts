@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { MESSAGES } from '../../bot/conversation/messages.js';
+import { mapWithLimit } from '../../bot/concurrency.js';
 import { startTestApp, teamsMessage, textOf, type TestApp } from '../helpers/app.js';
 import { cardClickActivity, hostileActivity } from '../helpers/fuzz.js';
 import { startFakeConnector, type FakeConnector } from '../helpers/fake-connector.js';
@@ -19,20 +20,6 @@ interface Outcome {
   apology: boolean;
   activity: Record<string, unknown>;
   body: string;
-}
-
-/** Runs `tasks` with at most `limit` in flight. */
-async function pool<T, R>(items: T[], limit: number, run: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await run(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
 
 function preview(value: unknown): string {
@@ -64,7 +51,7 @@ describe(`Fuzz: ${CASES} hostile activities through the real HTTP endpoint`, fun
     }
 
     const started = performance.now();
-    const outcomes = await pool(activities, PARALLEL, async (activity): Promise<Outcome> => {
+    const outcomes = await mapWithLimit(activities, PARALLEL, async (activity): Promise<Outcome> => {
       const res = await fetch(`${app.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
       const body = await res.text();
       return { status: res.status, apology: APOLOGY.test(body), activity, body };
